@@ -1,0 +1,50 @@
+//! The CUDA backend's fast paths: each override dispatches to a CubeCL kernel in
+//! [`crate::kernels`]. Correctness of each against the trait default is checked by
+//! `ssmbench selftest` on the device (CI has no GPU).
+
+use burn::tensor::Tensor;
+
+use super::{CudaBackend, ops::SsmBackend};
+use crate::kernels;
+use crate::model::mamba::scan::{ScanGrads, ScanInputs, ScanOutput};
+
+impl SsmBackend for CudaBackend {
+    fn matmul_fp32<const D: usize>(lhs: Tensor<Self, D>, rhs: Tensor<Self, D>) -> Tensor<Self, D> {
+        kernels::matmul::matmul_fp32(lhs, rhs)
+    }
+
+    fn selective_scan(inputs: ScanInputs<Self>) -> ScanOutput<Self> {
+        kernels::scan::forward(inputs)
+    }
+
+    fn selective_scan_backward(
+        inputs: ScanInputs<Self>,
+        grad_y: Tensor<Self, 3>,
+    ) -> ScanGrads<Self> {
+        kernels::scan::backward(inputs, grad_y)
+    }
+
+    fn causal_conv1d_silu(
+        x: Tensor<Self, 3>,
+        weight: Tensor<Self, 2>,
+        bias: Tensor<Self, 1>,
+    ) -> Tensor<Self, 3> {
+        kernels::conv::causal_conv1d_silu(x, weight, bias)
+    }
+
+    fn fused_causal_attention(
+        q: Tensor<Self, 4>,
+        k: Tensor<Self, 4>,
+        v: Tensor<Self, 4>,
+    ) -> Option<Tensor<Self, 4>> {
+        Some(kernels::attention::flash_causal(q, k, v))
+    }
+
+    fn has_fused_kernels() -> bool {
+        true
+    }
+
+    fn kernel_choices() -> Vec<String> {
+        kernels::matmul::choices()
+    }
+}

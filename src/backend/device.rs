@@ -1,0 +1,308 @@
+//! Choosing where the models run: Burn's CUDA backend when a GPU is usable, else the CPU backend.
+//!
+//! cubecl panics deep inside its server thread (`RecvError`) when asked for a CUDA device on a
+//! machine without one, so we first ask the driver ourselves (through cudarc, which cubecl
+//! already links) and only then create the device.
+
+use std::{cell::RefCell, rc::Rc};
+
+use anyhow::{Result, bail};
+use burn::tensor::backend::Backend;
+use cubecl::{Runtime, cuda::CudaRuntime};
+use serde::{Deserialize, Serialize};
+
+use super::{CpuBackend, CudaBackend, SsmAutodiffBackend, SsmBackend};
+
+/// `--device`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceChoice {
+    /// CUDA when a device is usable, else the CPU backend (with a notice).
+    Auto,
+    /// CUDA or fail.
+    Cuda,
+    /// The pure-Rust CPU backend (burn-flex).
+    Cpu,
+}
+
+/// What ran the computation; written into every result row.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct DeviceInfo {
+    /// `cuda` or `cpu`.
+    pub backend: String,
+    /// GPU name as the driver reports it, or the CPU's model name.
+    pub name: String,
+    /// CUDA driver version (e.g. `13.0`), empty on the CPU backend.
+    pub driver: String,
+    /// NVRTC version used to compile the kernels, empty on the CPU backend.
+    pub nvrtc: String,
+    /// Device memory in bytes (0 where unknown).
+    pub memory_bytes: u64,
+}
+
+/// A snapshot of the device allocator.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MemorySnapshot {
+    /// Bytes handed out to live tensors.
+    pub in_use: u64,
+    /// Bytes the allocator holds from the driver (pools included).
+    pub reserved: u64,
+}
+
+/// Reads the device allocator; `None` when the backend cannot say.
+pub type MemorySampler = Box<dyn Fn() -> Option<MemorySnapshot>>;
+
+/// One place to run: a backend, its autodiff twin, a device and what can be asked of it.
+pub trait Platform {
+    type B: SsmBackend;
+    type AD: SsmAutodiffBackend<InnerBackend = Self::B>;
+
+    fn device(&self) -> burn::tensor::Device<Self::B>;
+    fn info(&self) -> &DeviceInfo;
+    /// A handle that reads the allocator's view of device memory, where the backend has one.
+    fn memory_sampler(&self) -> Option<MemorySampler>;
+    /// The allocator's view of device memory now.
+    fn memory(&self) -> Option<MemorySnapshot> {
+        self.memory_sampler().and_then(|s| s())
+    }
+    /// Release cached, unused device memory (the analogue of `torch.cuda.empty_cache()`).
+    fn release_cached_memory(&self);
+    /// Wait for all queued device work (`torch.cuda.synchronize()`).
+    fn sync(&self) {
+        let _ = <Self::B as Backend>::sync(&self.device());
+    }
+}
+
+/// Burn's CUDA backend (raw CubeCL, FP32) on device 0.
+pub struct CudaPlatform {
+    device: cubecl::cuda::CudaDevice,
+    info: DeviceInfo,
+}
+
+impl Platform for CudaPlatform {
+    type B = CudaBackend;
+    type AD = burn::backend::Autodiff<CudaBackend>;
+
+    fn device(&self) -> cubecl::cuda::CudaDevice {
+        self.device.clone()
+    }
+    fn info(&self) -> &DeviceInfo {
+        &self.info
+    }
+    fn memory_sampler(&self) -> Option<MemorySampler> {
+        let client = CudaRuntime::client(&self.device);
+        Some(Box::new(move || {
+            let usage = client.memory_usage().ok()?;
+            Some(MemorySnapshot {
+                in_use: usage.bytes_in_use,
+                reserved: usage.bytes_reserved,
+            })
+        }))
+    }
+    fn release_cached_memory(&self) {
+        CudaRuntime::client(&self.device).memory_cleanup();
+    }
+}
+
+/// The pure-Rust CPU backend.
+pub struct CpuPlatform {
+    info: DeviceInfo,
+}
+
+impl Platform for CpuPlatform {
+    type B = CpuBackend;
+    type AD = burn::backend::Autodiff<CpuBackend>;
+
+    fn device(&self) -> burn::tensor::Device<CpuBackend> {
+        Default::default()
+    }
+    fn info(&self) -> &DeviceInfo {
+        &self.info
+    }
+    fn memory_sampler(&self) -> Option<MemorySampler> {
+        None
+    }
+    fn release_cached_memory(&self) {}
+}
+
+impl CpuPlatform {
+    pub fn new() -> Self {
+        Self {
+            info: DeviceInfo {
+                backend: "cpu".into(),
+                name: cpu_model_name(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+impl Default for CpuPlatform {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn cpu_model_name() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string())
+}
+
+/// Asks the CUDA driver, without cubecl, whether device 0 is usable; describes it if so.
+pub fn probe_cuda() -> std::result::Result<DeviceInfo, String> {
+    use cudarc::driver::{result, sys};
+    // SAFETY: these only try to dlopen the libraries; nothing is called through them yet.
+    if !unsafe { sys::is_culib_present() } {
+        return Err("no CUDA driver library (libcuda.so) found".into());
+    }
+    if !unsafe { cudarc::nvrtc::sys::is_culib_present() } {
+        return Err(
+            "no NVRTC library (libnvrtc.so) found; the kernels are compiled at run time with it"
+                .into(),
+        );
+    }
+    let described = std::panic::catch_unwind(|| -> std::result::Result<DeviceInfo, String> {
+        result::init().map_err(|e| format!("the CUDA driver did not initialise: {e:?}"))?;
+        let count = result::device::get_count().map_err(|e| format!("{e:?}"))?;
+        if count < 1 {
+            return Err("the CUDA driver reports no device".into());
+        }
+        let dev = result::device::get(0).map_err(|e| format!("{e:?}"))?;
+        let name = result::device::get_name(dev).map_err(|e| format!("{e:?}"))?;
+        // SAFETY: plain queries on an initialised driver and a valid device handle.
+        let memory_bytes = unsafe { result::device::total_mem(dev) }.unwrap_or(0) as u64;
+        let mut v = 0;
+        let driver = match unsafe { sys::cuDriverGetVersion(&mut v) } {
+            sys::CUresult::CUDA_SUCCESS => format!("{}.{}", v / 1000, (v % 1000) / 10),
+            _ => String::new(),
+        };
+        let (mut major, mut minor) = (0, 0);
+        let nvrtc = match unsafe { cudarc::nvrtc::sys::nvrtcVersion(&mut major, &mut minor) } {
+            cudarc::nvrtc::sys::nvrtcResult::NVRTC_SUCCESS => format!("{major}.{minor}"),
+            _ => String::new(),
+        };
+        Ok(DeviceInfo {
+            backend: "cuda".into(),
+            name,
+            driver,
+            nvrtc,
+            memory_bytes,
+        })
+    });
+    match described {
+        Ok(r) => r,
+        Err(_) => Err("probing the CUDA driver panicked".into()),
+    }
+}
+
+/// Work to run on whichever platform is chosen (a generic closure, which Rust lacks).
+pub trait PlatformTask {
+    type Output;
+    fn run<P: Platform>(self, platform: &P) -> Result<Self::Output>;
+}
+
+thread_local! {
+    static NOTICE_SHOWN: RefCell<bool> = const { RefCell::new(false) };
+}
+
+/// Picks the platform for `choice` and runs `task` on it.
+pub fn with_platform<T: PlatformTask>(choice: DeviceChoice, task: T) -> Result<T::Output> {
+    match choice {
+        DeviceChoice::Cpu => task.run(&CpuPlatform::new()),
+        DeviceChoice::Cuda => match probe_cuda() {
+            Ok(info) => task.run(&cuda_platform(info)),
+            Err(why) => {
+                bail!("--device cuda: {why}; use --device cpu (or auto) to run on the CPU backend")
+            }
+        },
+        DeviceChoice::Auto => match probe_cuda() {
+            Ok(info) => task.run(&cuda_platform(info)),
+            Err(why) => {
+                NOTICE_SHOWN.with(|shown| {
+                    if !*shown.borrow() {
+                        eprintln!("notice: no usable CUDA device ({why}); running on the CPU backend (burn-flex).");
+                        *shown.borrow_mut() = true;
+                    }
+                });
+                task.run(&CpuPlatform::new())
+            }
+        },
+    }
+}
+
+fn cuda_platform(info: DeviceInfo) -> CudaPlatform {
+    CudaPlatform {
+        device: cubecl::cuda::CudaDevice::new(0),
+        info,
+    }
+}
+
+/// Running maximum of the allocator's bytes in use, sampled at [`mark`] points.
+///
+/// cubecl keeps no peak statistic, so the models call [`mark`] after every large allocation
+/// (attention scores, probabilities, per-layer activations); while a probe is installed each
+/// mark reads the allocator. Allocation is host-side and stream-ordered, so no device sync is
+/// needed and the reading is exact at that point; transients inside a single Burn op between
+/// two marks are not seen, which makes the sampled peak a lower bound of the true one.
+#[derive(Clone, Default)]
+pub struct PeakProbe {
+    peak: Rc<RefCell<u64>>,
+    marks: Rc<RefCell<u64>>,
+}
+
+type ProbeFn = Box<dyn FnMut()>;
+
+thread_local! {
+    static PROBE: RefCell<Option<ProbeFn>> = const { RefCell::new(None) };
+}
+
+/// Records the allocator's current usage if a probe is installed; free otherwise.
+pub fn mark() {
+    PROBE.with(|p| {
+        if let Some(f) = p.borrow_mut().as_mut() {
+            f()
+        }
+    })
+}
+
+impl PeakProbe {
+    /// Runs `body` with this probe sampling `platform` at every [`mark`].
+    pub fn watch<P: Platform, R>(&self, platform: &P, body: impl FnOnce() -> R) -> R {
+        let Some(sampler) = platform.memory_sampler() else {
+            return body();
+        };
+        let peak = self.peak.clone();
+        let marks = self.marks.clone();
+        PROBE.with(|p| {
+            *p.borrow_mut() = Some(Box::new(move || {
+                if let Some(now) = sampler() {
+                    let mut pk = peak.borrow_mut();
+                    *pk = (*pk).max(now.in_use);
+                    *marks.borrow_mut() += 1;
+                }
+            }))
+        });
+        mark();
+        let out = body();
+        mark();
+        PROBE.with(|p| *p.borrow_mut() = None);
+        out
+    }
+
+    /// Largest bytes-in-use seen.
+    pub fn peak_bytes(&self) -> u64 {
+        *self.peak.borrow()
+    }
+
+    /// Number of samples taken.
+    pub fn samples(&self) -> u64 {
+        *self.marks.borrow()
+    }
+}

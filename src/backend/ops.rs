@@ -1,0 +1,86 @@
+//! The few operations ssmbench needs beyond Burn's own, as a backend extension trait.
+//!
+//! Every method has a default written with plain tensor ops (the *reference*), so any Burn
+//! backend — the CPU backend in CI included — runs the models unchanged. The CUDA backend
+//! overrides them with fused CubeCL kernels (`crate::backend::cube`), and the autodiff wrapper
+//! (`crate::backend::autodiff`) registers hand-written backward steps for the ones the
+//! attribution analysis differentiates through. Tests compare each override with its default.
+
+use burn::tensor::{
+    Tensor,
+    backend::{AutodiffBackend, Backend},
+};
+
+use crate::model::mamba::scan::{
+    ScanGrads, ScanInputs, ScanOutput, causal_conv1d_silu_reference, scan_reference,
+    scan_reference_backward,
+};
+
+/// A Burn backend with ssmbench's extra operations.
+pub trait SsmBackend: Backend {
+    /// Matrix product in strict FP32.
+    ///
+    /// Burn's CUDA autotuner may pick tensor-core kernels that round FP32 operands to TF32 (10
+    /// mantissa bits). The paper measured FP32 and the issue asks for "no TF32", so the CUDA
+    /// backend overrides this with CUDA-core (unit) kernels only.
+    ///
+    /// # Shapes
+    /// `[.., m, k] × [.., k, n] → [.., m, n]`, batch dimensions equal.
+    fn matmul_fp32<const D: usize>(lhs: Tensor<Self, D>, rhs: Tensor<Self, D>) -> Tensor<Self, D> {
+        lhs.matmul(rhs)
+    }
+
+    /// The selective scan, see [`crate::model::mamba::scan`].
+    fn selective_scan(inputs: ScanInputs<Self>) -> ScanOutput<Self> {
+        scan_reference(inputs)
+    }
+
+    /// Gradients of the selective scan, given ∂loss/∂out.
+    fn selective_scan_backward(
+        inputs: ScanInputs<Self>,
+        grad_y: Tensor<Self, 3>,
+    ) -> ScanGrads<Self> {
+        scan_reference_backward(inputs, grad_y)
+    }
+
+    /// Mamba's causal depthwise convolution followed by SiLU.
+    fn causal_conv1d_silu(
+        x: Tensor<Self, 3>,
+        weight: Tensor<Self, 2>,
+        bias: Tensor<Self, 1>,
+    ) -> Tensor<Self, 3> {
+        causal_conv1d_silu_reference(x, weight, bias)
+    }
+
+    /// Causal attention that never holds the `len × len` score matrix in device memory
+    /// (flash-style), if this backend has one; `None` makes the caller materialise it.
+    ///
+    /// # Shapes
+    /// `q, k, v: [batch, heads, len, head_dim] → [batch, heads, len, head_dim]`
+    fn fused_causal_attention(
+        _q: Tensor<Self, 4>,
+        _k: Tensor<Self, 4>,
+        _v: Tensor<Self, 4>,
+    ) -> Option<Tensor<Self, 4>> {
+        None
+    }
+
+    /// Whether this backend has fused kernels (CUDA) or runs the tensor-op references (CPU):
+    /// results are labelled by what actually ran.
+    fn has_fused_kernels() -> bool {
+        false
+    }
+
+    /// Which kernels this backend chose for its fast paths so far (for the results' provenance).
+    fn kernel_choices() -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// An autodiff backend whose inner backend is also an [`SsmBackend`].
+pub trait SsmAutodiffBackend: SsmBackend + AutodiffBackend<InnerBackend: SsmBackend> {}
+
+impl<T> SsmAutodiffBackend for T where T: SsmBackend + AutodiffBackend<InnerBackend: SsmBackend> {}
+
+/// The CPU backend takes every default.
+impl SsmBackend for burn::backend::Flex {}

@@ -1,0 +1,393 @@
+//! `ssmbench selftest`: every fast path against its reference, on fresh random inputs.
+//!
+//! Run on the device, this is the kernels' test suite (CI has no GPU); on the CPU backend the
+//! fast paths *are* the references, so it only exercises the harness. Each check reports the
+//! relative error ‖fast − ref‖₂ / ‖ref‖₂ against a tolerance per quantity (FP32 throughout):
+//!
+//! | quantity | tolerance | why |
+//! |---|---|---|
+//! | forward outputs, final states | 1e-5 | FP32 rounding over ≤ 8,192 sequential steps |
+//! | gradients | 1e-4 | the backward re-associates sums over time and channels |
+//! | FP32 matmul vs f64 | 1e-5 | exact-FP32 kernels land near 1e-7; TF32 near 1e-4 |
+
+use anyhow::Result;
+use burn::tensor::{Tensor, TensorData, backend::Backend};
+use serde::{Deserialize, Serialize};
+
+use super::timing::time_ms;
+use crate::{
+    backend::{Platform, SsmBackend},
+    model::{
+        init::{self, Init},
+        llama::eager_attention,
+        mamba::scan::{
+            ScanInputs, causal_conv1d_silu_reference, scan_reference, scan_reference_backward,
+        },
+    },
+};
+
+/// One comparison.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Check {
+    pub check: String,
+    pub variant: String,
+    pub n: usize,
+    pub channels: usize,
+    pub quantity: String,
+    pub rel_err: f64,
+    pub max_abs_err: f64,
+    pub tol: f64,
+    pub pass: bool,
+    pub fast_ms: f64,
+    pub reference_ms: f64,
+}
+
+/// What to run: lengths and channel counts.
+#[derive(Clone, Debug)]
+pub struct SelftestPlan {
+    pub scan_lengths: Vec<usize>,
+    pub scan_channels: Vec<usize>,
+    pub grad_lengths: Vec<usize>,
+    pub attention_lengths: Vec<usize>,
+    /// Lengths at which every scan variant is timed (d_inner 1,024, median of 10).
+    pub timing_lengths: Vec<usize>,
+    pub seed: u64,
+}
+
+impl SelftestPlan {
+    /// The plan: N = 1, 7, 64, 1000, 4096 and several channel counts.
+    pub fn full() -> Self {
+        Self {
+            scan_lengths: vec![1, 7, 64, 1000, 4096],
+            scan_channels: vec![64, 96, 1024],
+            grad_lengths: vec![1, 7, 64, 1000],
+            attention_lengths: vec![1, 7, 64, 1000, 4096],
+            timing_lengths: vec![8192, 65_536],
+            seed: 7,
+        }
+    }
+    /// Tiny sizes for the CPU backend.
+    pub fn small() -> Self {
+        Self {
+            scan_lengths: vec![1, 7, 33],
+            scan_channels: vec![32],
+            grad_lengths: vec![1, 9],
+            attention_lengths: vec![1, 9],
+            timing_lengths: vec![],
+            seed: 7,
+        }
+    }
+}
+
+pub(crate) fn host<B: Backend, const D: usize>(t: Tensor<B, D>) -> Vec<f32> {
+    t.into_data()
+        .convert::<f32>()
+        .to_vec::<f32>()
+        .expect("f32 tensor")
+}
+
+/// (‖a − b‖₂ / ‖b‖₂, max |a − b|), in f64. Equal-zero references give the absolute norm.
+pub fn compare(a: &[f32], b: &[f32]) -> (f64, f64) {
+    assert_eq!(a.len(), b.len(), "compared tensors differ in size");
+    let (mut num, mut den, mut max) = (0.0f64, 0.0f64, 0.0f64);
+    for (&x, &y) in a.iter().zip(b) {
+        let d = x as f64 - y as f64;
+        num += d * d;
+        den += (y as f64) * (y as f64);
+        max = max.max(d.abs());
+    }
+    let rel = if den > 0.0 {
+        (num / den).sqrt()
+    } else {
+        num.sqrt()
+    };
+    (if rel.is_nan() { f64::INFINITY } else { rel }, max)
+}
+
+fn randn<B: Backend, const D: usize>(
+    seed: u64,
+    name: &str,
+    shape: [usize; D],
+    std: f64,
+    device: &B::Device,
+) -> Tensor<B, D> {
+    init::tensor(seed, name, shape, Init::Normal { std }, device)
+}
+
+/// Scan inputs shaped like a trained-from-init Mamba layer's (HF's Δ-bias recipe, A = −[1..N]).
+pub fn random_scan_inputs<B: Backend>(
+    seed: u64,
+    len: usize,
+    d_inner: usize,
+    d_state: usize,
+    device: &B::Device,
+) -> ScanInputs<B> {
+    let bias: Vec<f32> = init::draw(seed, "bias", d_inner, Init::Uniform { lo: 0.0, hi: 1.0 })
+        .into_iter()
+        .map(|u| {
+            let dt = ((0.001f64).ln() + u as f64 * ((0.1f64).ln() - (0.001f64).ln())).exp();
+            (dt + (-(-dt).exp_m1()).ln()) as f32
+        })
+        .collect();
+    let a: Vec<f32> = (0..d_inner)
+        .flat_map(|_| (1..=d_state).map(|n| -(n as f32)))
+        .collect();
+    ScanInputs {
+        u: randn(seed, "u", [1, len, d_inner], 1.0, device),
+        delta: randn(seed, "delta", [1, len, d_inner], 0.5, device),
+        delta_bias: Tensor::from_data(TensorData::new(bias, [d_inner]), device),
+        a: Tensor::from_data(TensorData::new(a, [d_inner, d_state]), device),
+        b: randn(seed, "b", [1, len, d_state], 1.0, device),
+        c: randn(seed, "c", [1, len, d_state], 1.0, device),
+        d: Tensor::ones([d_inner], device),
+        z: randn(seed, "z", [1, len, d_inner], 1.0, device),
+    }
+}
+
+struct Recorder {
+    rows: Vec<Check>,
+}
+
+impl Recorder {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        check: &str,
+        variant: &str,
+        n: usize,
+        channels: usize,
+        quantity: &str,
+        fast: &[f32],
+        reference: &[f32],
+        tol: f64,
+        times: (f64, f64),
+    ) {
+        let (rel_err, max_abs_err) = compare(fast, reference);
+        self.rows.push(Check {
+            check: check.into(),
+            variant: variant.into(),
+            n,
+            channels,
+            quantity: quantity.into(),
+            rel_err,
+            max_abs_err,
+            tol,
+            pass: rel_err <= tol,
+            fast_ms: times.0,
+            reference_ms: times.1,
+        });
+    }
+}
+
+/// Named settings of a fast path (a fused-attention strategy, a scan chunk count), each applied
+/// by its closure before the checks that use it.
+pub type Variants<'a> = &'a [(&'a str, &'a dyn Fn())];
+
+/// Runs every check of `plan` on `platform`, for each scan and attention variant.
+pub fn run<P: Platform>(
+    platform: &P,
+    plan: &SelftestPlan,
+    scan_variants: Variants,
+    attention_variants: Variants,
+    mut progress: impl FnMut(&str),
+) -> Result<Vec<Check>> {
+    type B<P> = <P as Platform>::B;
+    let device = platform.device();
+    let mut rec = Recorder { rows: Vec::new() };
+    let seed = plan.seed;
+
+    // FP32 matmul against an f64 host product, and Burn's own (autotuned) matmul beside it.
+    for &(m, k, n) in &[(64usize, 48usize, 80usize), (1000, 512, 2048)] {
+        progress(&format!("matmul {m}x{k}x{n}"));
+        let a = randn::<B<P>, 2>(seed, "ma", [m, k], 1.0, &device);
+        let b = randn::<B<P>, 2>(seed, "mb", [k, n], 1.0, &device);
+        let (ha, hb) = (host(a.clone()), host(b.clone()));
+        let mut exact = vec![0.0f32; m * n];
+        for i in 0..m {
+            for j in 0..n {
+                let mut acc = 0.0f64;
+                for l in 0..k {
+                    acc += ha[i * k + l] as f64 * hb[l * n + j] as f64;
+                }
+                exact[i * n + j] = acc as f32;
+            }
+        }
+        let _ = B::<P>::matmul_fp32(a.clone(), b.clone());
+        let (t_fast, fast) = time_ms(platform, || B::<P>::matmul_fp32(a.clone(), b.clone()));
+        let _ = a.clone().matmul(b.clone());
+        let (t_burn, burn) = time_ms(platform, || a.clone().matmul(b.clone()));
+        rec.push(
+            "matmul",
+            "fp32-unit",
+            m,
+            n,
+            "product",
+            &host(fast),
+            &exact,
+            1e-5,
+            (t_fast, f64::NAN),
+        );
+        // Burn's default is reported, not required to pass: it may use TF32.
+        let (rel, max) = compare(&host(burn), &exact);
+        rec.rows.push(Check {
+            check: "matmul".into(),
+            variant: "burn-default".into(),
+            n: m,
+            channels: n,
+            quantity: "product".into(),
+            rel_err: rel,
+            max_abs_err: max,
+            tol: f64::NAN,
+            pass: true,
+            fast_ms: t_burn,
+            reference_ms: f64::NAN,
+        });
+    }
+
+    for &ch in &plan.scan_channels {
+        for &n in &plan.scan_lengths {
+            progress(&format!("conv + scan forward n={n} channels={ch}"));
+            let w = randn::<B<P>, 2>(seed, "cw", [ch, 4], 0.5, &device);
+            let cb = randn::<B<P>, 1>(seed, "cb", [ch], 0.5, &device);
+            let x = randn::<B<P>, 3>(seed + n as u64, "cx", [1, n, ch], 1.0, &device);
+            let (tf, fast) = time_ms(platform, || {
+                B::<P>::causal_conv1d_silu(x.clone(), w.clone(), cb.clone())
+            });
+            let (tr, slow) = time_ms(platform, || {
+                causal_conv1d_silu_reference(x.clone(), w.clone(), cb.clone())
+            });
+            rec.push(
+                "conv1d",
+                "fused",
+                n,
+                ch,
+                "output",
+                &host(fast),
+                &host(slow),
+                1e-5,
+                (tf, tr),
+            );
+
+            let inputs =
+                random_scan_inputs::<B<P>>(seed + 1000 * n as u64 + ch as u64, n, ch, 16, &device);
+            let (tr, slow) = time_ms(platform, || scan_reference(inputs.clone()));
+            let (slow_y, slow_h) = (host(slow.y), host(slow.last_state));
+            for &(name, select) in scan_variants {
+                select();
+                let _ = B::<P>::selective_scan(inputs.clone());
+                let (tf, fast) = time_ms(platform, || B::<P>::selective_scan(inputs.clone()));
+                rec.push(
+                    "scan",
+                    name,
+                    n,
+                    ch,
+                    "output",
+                    &host(fast.y),
+                    &slow_y,
+                    1e-5,
+                    (tf, tr),
+                );
+                rec.push(
+                    "scan",
+                    name,
+                    n,
+                    ch,
+                    "final_state",
+                    &host(fast.last_state),
+                    &slow_h,
+                    1e-5,
+                    (tf, tr),
+                );
+            }
+        }
+    }
+    for &n in &plan.timing_lengths {
+        let inputs = random_scan_inputs::<B<P>>(seed + 3, n, 1024, 16, &device);
+        for &(name, select) in scan_variants {
+            progress(&format!("scan timing {name} n={n}"));
+            select();
+            let _ = B::<P>::selective_scan(inputs.clone());
+            let times: Vec<f64> = (0..10)
+                .map(|_| time_ms(platform, || B::<P>::selective_scan(inputs.clone())).0)
+                .collect();
+            rec.rows.push(Check {
+                check: "scan_timing".into(),
+                variant: name.into(),
+                n,
+                channels: 1024,
+                quantity: "median_ms".into(),
+                rel_err: f64::NAN,
+                max_abs_err: f64::NAN,
+                tol: f64::NAN,
+                pass: true,
+                fast_ms: super::timing::median(&times),
+                reference_ms: f64::NAN,
+            });
+        }
+    }
+    if let Some(&(_, restore)) = scan_variants.last() {
+        restore();
+    }
+
+    for &n in &plan.grad_lengths {
+        let ch = *plan.scan_channels.iter().max().unwrap_or(&64);
+        let ch = ch.max(32) / 32 * 32;
+        progress(&format!("scan backward n={n} channels={ch}"));
+        let inputs = random_scan_inputs::<B<P>>(seed + 77 + n as u64, n, ch, 16, &device);
+        let g = randn::<B<P>, 3>(seed + 5, "g", [1, n, ch], 1.0, &device);
+        let (tf, fast) = time_ms(platform, || {
+            B::<P>::selective_scan_backward(inputs.clone(), g.clone())
+        });
+        let (tr, slow) = time_ms(platform, || {
+            scan_reference_backward(inputs.clone(), g.clone())
+        });
+        let times = (tf, tr);
+        for (q, a, b) in [
+            ("grad_u", host(fast.u), host(slow.u)),
+            ("grad_delta", host(fast.delta), host(slow.delta)),
+            (
+                "grad_delta_bias",
+                host(fast.delta_bias),
+                host(slow.delta_bias),
+            ),
+            ("grad_a", host(fast.a), host(slow.a)),
+            ("grad_b", host(fast.b), host(slow.b)),
+            ("grad_c", host(fast.c), host(slow.c)),
+            ("grad_d", host(fast.d), host(slow.d)),
+            ("grad_z", host(fast.z), host(slow.z)),
+        ] {
+            rec.push("scan_backward", "fused", n, ch, q, &a, &b, 1e-4, times);
+        }
+    }
+
+    for &(name, select) in attention_variants {
+        select();
+        for &n in &plan.attention_lengths {
+            progress(&format!("attention {name} n={n}"));
+            let shape = [1, 8, n, 64];
+            let q = randn::<B<P>, 4>(seed + n as u64, "q", shape, 1.0, &device);
+            let k = randn::<B<P>, 4>(seed + n as u64, "k", shape, 1.0, &device);
+            let v = randn::<B<P>, 4>(seed + n as u64, "v", shape, 1.0, &device);
+            let _ = B::<P>::fused_causal_attention(q.clone(), k.clone(), v.clone());
+            let (tf, fast) = time_ms(platform, || {
+                B::<P>::fused_causal_attention(q.clone(), k.clone(), v.clone())
+            });
+            let Some(fast) = fast else { continue };
+            let (tr, (slow, _)) = time_ms(platform, || {
+                eager_attention(q.clone(), k.clone(), v.clone())
+            });
+            rec.push(
+                "attention",
+                name,
+                n,
+                8,
+                "output",
+                &host(fast),
+                &host(slow),
+                1e-5,
+                (tf, tr),
+            );
+        }
+    }
+    Ok(rec.rows)
+}

@@ -1,0 +1,264 @@
+//! One benchmark configuration, measured by the paper's protocol (§4.4), and the worker loop
+//! that runs a list of them, usually in a child process so that an out-of-memory abort inside
+//! the CUDA runtime ends only that process and becomes a recorded row.
+//!
+//! Protocol per (model, variant, seed, N): release cached device memory; `warmup` forwards
+//! (discarded; the first also triggers kernel compilation and autotuning); `runs` timed
+//! forwards, each between two device synchronisations; then one more forward with the
+//! allocator probe installed for the peak memory (sampling never runs inside a timed forward).
+//! The model is built once per (model, seed) from its seed, and stays resident like the
+//! paper's, so the peak includes the weights as `torch.cuda.max_memory_allocated()` does.
+
+use std::{
+    io::Write,
+    panic::{AssertUnwindSafe, catch_unwind},
+};
+
+use anyhow::Result;
+use burn::tensor::{Int, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use super::{rows::EfficiencyRow, timing::time_ms};
+use crate::{
+    backend::{PeakProbe, Platform},
+    model::{
+        AttentionImpl, CausalLm, ForwardOptions, LogitsMode, ModelKind, llama::LlamaConfig,
+        mamba::MambaConfig,
+    },
+    provenance::Provenance,
+};
+
+const GIB: f64 = (1u64 << 30) as f64;
+
+/// What a worker runs: one model variant over a list of (seed, N).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WorkerSpec {
+    pub model: ModelKind,
+    /// `eager` or `fused`.
+    pub variant: String,
+    pub logits: LogitsMode,
+    /// In order; a failure skips the rest of the same seed.
+    pub configs: Vec<(u64, usize)>,
+    pub warmup: usize,
+    pub runs: usize,
+    /// A configuration whose first warm-up forward takes longer is recorded as over budget.
+    pub max_forward_s: f64,
+    pub llama: LlamaConfig,
+    pub mamba: MambaConfig,
+    pub provenance: Provenance,
+}
+
+/// What a worker reports, one JSON object per line on stdout.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkerEvent {
+    Start { seed: u64, n: usize },
+    Row(Box<EfficiencyRow>),
+    Done { seed: u64, n: usize },
+}
+
+fn attention_of(variant: &str) -> AttentionImpl {
+    if variant == "fused" {
+        AttentionImpl::Fused
+    } else {
+        AttentionImpl::Eager
+    }
+}
+
+/// Builds the spec's model for `seed`.
+pub fn build<P: Platform>(platform: &P, spec: &WorkerSpec, seed: u64) -> Box<dyn CausalLm<P::B>> {
+    let device = platform.device();
+    match spec.model {
+        ModelKind::Llama => Box::new(spec.llama.init::<P::B>(seed, &device)),
+        ModelKind::Mamba => Box::new(spec.mamba.init::<P::B>(seed, &device)),
+    }
+}
+
+/// `ids[..n]` as a `[1, n]` device tensor.
+pub fn input_ids<P: Platform>(platform: &P, ids: &[i64], n: usize) -> Tensor<P::B, 2, Int> {
+    Tensor::from_data(
+        TensorData::new(ids[..n].to_vec(), [1, n]),
+        &platform.device(),
+    )
+}
+
+/// A row template for this configuration.
+fn row(
+    spec: &WorkerSpec,
+    platform: &impl Platform,
+    seed: u64,
+    n: usize,
+    params: u64,
+) -> EfficiencyRow {
+    let info = platform.info();
+    EfficiencyRow {
+        stack: "ssmbench".into(),
+        model: spec.model.as_str().into(),
+        variant: spec.variant.clone(),
+        seed,
+        n,
+        logits: spec.logits.as_str().into(),
+        run: None,
+        time_ms: f64::INFINITY,
+        peak_alloc_gib: f64::INFINITY,
+        reserved_gib: f64::INFINITY,
+        params,
+        error: String::new(),
+        device: info.name.clone(),
+        driver: info.driver.clone(),
+        backend: info.backend.clone(),
+        software: spec.provenance.software.clone(),
+        git_rev: spec.provenance.git_rev.clone(),
+        timestamp: crate::provenance::now_utc(),
+    }
+}
+
+/// Measures one configuration; `Err(reason)` for a configuration over the time budget.
+pub fn measure<P: Platform>(
+    platform: &P,
+    spec: &WorkerSpec,
+    model: &dyn CausalLm<P::B>,
+    seed: u64,
+    ids: &[i64],
+    n: usize,
+) -> std::result::Result<Vec<EfficiencyRow>, String> {
+    platform.release_cached_memory();
+    let opts = ForwardOptions {
+        logits: spec.logits,
+        hidden_states: false,
+        attention: attention_of(&spec.variant),
+    };
+    let params = model.parameter_count() as u64;
+    let forward = || {
+        let out = model.forward(input_ids(platform, ids, n), opts);
+        out.logits
+    };
+    for w in 0..spec.warmup {
+        let (ms, _) = time_ms(platform, forward);
+        // Judged on the last warm-up: the first one includes kernel compilation and autotuning.
+        if w + 1 == spec.warmup && ms > spec.max_forward_s * 1e3 {
+            return Err(format!(
+                "time budget: one forward took {:.1} s (budget {:.0} s per forward)",
+                ms / 1e3,
+                spec.max_forward_s
+            ));
+        }
+    }
+    let times: Vec<f64> = (0..spec.runs)
+        .map(|_| time_ms(platform, forward).0)
+        .collect();
+    let probe = PeakProbe::default();
+    probe.watch(platform, || {
+        let out = forward();
+        platform.sync();
+        drop(out);
+    });
+    let reserved = platform.memory().map(|m| m.reserved as f64 / GIB);
+    let peak = (probe.samples() > 0).then(|| probe.peak_bytes() as f64 / GIB);
+    Ok(times
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| EfficiencyRow {
+            run: Some(i as u32 + 1),
+            time_ms: t,
+            peak_alloc_gib: peak.unwrap_or(f64::NAN),
+            reserved_gib: reserved.unwrap_or(f64::NAN),
+            ..row(spec, platform, seed, n, params)
+        })
+        .collect())
+}
+
+/// Classifies a panic message (or a dead worker's stderr tail) as out-of-memory or a crash,
+/// keeping the one line that says what happened.
+pub fn failure_reason(msg: &str) -> String {
+    let lower = msg.to_lowercase();
+    let lines: Vec<&str> = msg.lines().collect();
+    // Rust prints "thread '…' panicked at file:line:col:" and the message on the next line.
+    let said = lines
+        .iter()
+        .position(|l| l.contains("panicked at"))
+        .and_then(|i| lines.get(i + 1))
+        .or(lines.first())
+        .copied()
+        .unwrap_or("");
+    let oneline: String = said.trim().chars().take(300).collect();
+    if lower.contains("out of memory")
+        || lower.contains("outofmemory")
+        || lower.contains("cuda_error_out_of_memory")
+        || lower.contains("memory allocation")
+        || lower.contains("buffertoobig")
+        || lower.contains("too big")
+    {
+        format!("OOM: {oneline}")
+    } else {
+        format!("crash: {oneline}")
+    }
+}
+
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "panic without message".into())
+}
+
+/// Runs `spec` and reports through `emit`. Returns after the last configuration, or after a
+/// failure on every seed's remaining sizes being skipped.
+pub fn run_worker<P: Platform>(
+    platform: &P,
+    spec: &WorkerSpec,
+    ids: &[i64],
+    mut emit: impl FnMut(WorkerEvent),
+) -> Result<()> {
+    let mut current: Option<(u64, Box<dyn CausalLm<P::B>>)> = None;
+    let mut failed_seed: Option<u64> = None;
+    for &(seed, n) in &spec.configs {
+        if failed_seed == Some(seed) {
+            continue;
+        }
+        emit(WorkerEvent::Start { seed, n });
+        if current.as_ref().is_none_or(|(s, _)| *s != seed) {
+            drop(current.take()); // free the previous seed's weights before drawing the next
+            platform.release_cached_memory();
+            current = Some((seed, build(platform, spec, seed)));
+        }
+        let model = &current.as_ref().expect("model built above").1;
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            measure(platform, spec, model.as_ref(), seed, ids, n)
+        }));
+        let failure = match outcome {
+            Ok(Ok(rows)) => {
+                for r in rows {
+                    emit(WorkerEvent::Row(Box::new(r)));
+                }
+                None
+            }
+            Ok(Err(reason)) => Some(reason),
+            Err(p) => Some(failure_reason(&panic_message(p))),
+        };
+        if let Some(reason) = failure {
+            let params = model.parameter_count() as u64;
+            emit(WorkerEvent::Row(Box::new(EfficiencyRow {
+                error: reason,
+                ..row(spec, platform, seed, n, params)
+            })));
+            failed_seed = Some(seed);
+            // A runtime that panicked may be unusable: rebuild before the next seed.
+            current = None;
+            platform.release_cached_memory();
+        }
+        emit(WorkerEvent::Done { seed, n });
+    }
+    Ok(())
+}
+
+/// Writes one event as a JSON line to stdout (the child side of the process protocol).
+pub fn print_event(e: &WorkerEvent) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string(e).expect("events serialise")
+    );
+    let _ = out.flush();
+}

@@ -1,0 +1,75 @@
+//! Command-line verbs. Global options come first: `ssmbench [--device …] [--artifacts DIR]
+//! [--data DIR] <verb> …`.
+
+mod bench;
+mod gen_data;
+mod pin;
+mod selftest;
+mod verify;
+mod worker;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use ssmbench::backend::DeviceChoice;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ssmbench",
+    version,
+    about = "Re-runs arXiv 2601.01237 (Mamba vs LLaMA on long dyadic sessions) in Burn"
+)]
+pub struct Cli {
+    /// Where the models run: CUDA when usable (else the CPU backend, with a notice), or forced.
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    pub device: DeviceChoice,
+    /// Results directory.
+    #[arg(long, default_value = "artifacts", global = true)]
+    pub artifacts: PathBuf,
+    /// Directory of session files (*.json), pinned by SHA256SUMS in it or its parent.
+    #[arg(long, default_value = "data/sessions", global = true)]
+    pub data: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Write the synthetic sessions (data/sessions/*.json) and their pin (data/SHA256SUMS).
+    GenData(gen_data::Args),
+    /// Write DIR/SHA256SUMS over the session files in DIR (for your own transcripts).
+    Pin(pin::Args),
+    /// Re-hash the data and every artifact against artifacts/SHA256SUMS.
+    Verify(verify::Args),
+    /// Benchmarks: `efficiency` (paper §4.4, Tables 1–2).
+    Bench(bench::Args),
+    /// Check every fast kernel against its reference on fresh random inputs.
+    Selftest(selftest::Args),
+    /// (internal) Run one benchmark worker; used by `bench` for process isolation.
+    #[command(hide = true)]
+    BenchWorker(worker::Args),
+}
+
+pub fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let global = Global {
+        device: cli.device,
+        artifacts: cli.artifacts,
+        data: cli.data,
+    };
+    match cli.command {
+        Command::GenData(a) => gen_data::run(&global, a),
+        Command::Pin(a) => pin::run(&global, a),
+        Command::Verify(a) => verify::run(&global, a),
+        Command::Bench(a) => bench::run(&global, a),
+        Command::Selftest(a) => selftest::run(&global, a),
+        Command::BenchWorker(a) => worker::run(&global, a),
+    }
+}
+
+/// Options shared by every verb.
+pub struct Global {
+    pub device: DeviceChoice,
+    pub artifacts: PathBuf,
+    pub data: PathBuf,
+}

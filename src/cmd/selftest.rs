@@ -1,0 +1,90 @@
+use std::process::ExitCode;
+
+use anyhow::Result;
+use ssmbench::{
+    backend::{Platform, PlatformTask, with_platform},
+    bench::selftest::{self, Check, SelftestPlan},
+    kernels::{
+        attention::{FlashKind, set_flash_kind},
+        scan::set_chunks_override,
+    },
+    report::table,
+};
+
+use super::Global;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Tiny sizes (the CPU backend's plan) even on CUDA.
+    #[arg(long)]
+    quick: bool,
+}
+
+struct Task {
+    quick: bool,
+}
+
+impl PlatformTask for Task {
+    type Output = Vec<Check>;
+    fn run<P: Platform>(self, p: &P) -> Result<Vec<Check>> {
+        let cuda = p.info().backend == "cuda";
+        let plan = if cuda && !self.quick {
+            SelftestPlan::full()
+        } else {
+            SelftestPlan::small()
+        };
+        let scan: Vec<(&str, Box<dyn Fn()>)> = if cuda {
+            vec![
+                ("chunks=1", Box::new(|| set_chunks_override(1))),
+                ("chunks=4", Box::new(|| set_chunks_override(4))),
+                ("chunks=16", Box::new(|| set_chunks_override(16))),
+                ("chunks=64", Box::new(|| set_chunks_override(64))),
+                ("chunks=auto", Box::new(|| set_chunks_override(0))),
+            ]
+        } else {
+            vec![("reference", Box::new(|| ()))]
+        };
+        let attn: Vec<(&str, Box<dyn Fn()>)> = if cuda {
+            vec![
+                ("flash-unit", Box::new(|| set_flash_kind(FlashKind::Unit))),
+                (
+                    "flash-accelerated(tf32)",
+                    Box::new(|| set_flash_kind(FlashKind::Accelerated)),
+                ),
+                (
+                    "burn-autotune",
+                    Box::new(|| set_flash_kind(FlashKind::Autotune)),
+                ),
+            ]
+        } else {
+            vec![]
+        };
+        let scan: Vec<(&str, &dyn Fn())> = scan.iter().map(|(n, f)| (*n, f.as_ref())).collect();
+        let attn: Vec<(&str, &dyn Fn())> = attn.iter().map(|(n, f)| (*n, f.as_ref())).collect();
+        let rows = selftest::run(p, &plan, &scan, &attn, |msg| eprintln!("selftest: {msg}"))?;
+        set_flash_kind(FlashKind::Unit);
+        Ok(rows)
+    }
+}
+
+pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
+    let rows = with_platform(g.device, Task { quick: a.quick })?;
+    let path = g.artifacts.join("selftest").join("selftest.csv");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in &rows {
+        w.serialize(r)?;
+    }
+    ssmbench::manifest::write_atomic(&path, &w.into_inner()?)?;
+    println!("{}", table::selftest(&rows));
+    let failed = rows.iter().filter(|r| !r.pass).count();
+    println!(
+        "{} checks, {failed} failed; written to {}",
+        rows.len(),
+        path.display()
+    );
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

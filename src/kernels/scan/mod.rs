@@ -1,0 +1,207 @@
+//! Host side of the fused selective scan: shapes, launch geometry, and the chunk heuristic.
+//!
+//! Kernels: [`forward`] (`scan_chunk_summary` + `scan_chunk_output`) and [`backward`]
+//! (`scan_checkpoints` + `scan_backward_kernel`). The reference they must match is
+//! [`crate::model::mamba::scan`].
+
+pub mod backward;
+pub mod forward;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use burn::tensor::Tensor;
+use cubecl::{CubeCount, CubeDim, cuda::CudaRuntime};
+
+use super::{empty_like, raw, wrap};
+use crate::{
+    backend::CudaBackend,
+    model::mamba::scan::{ScanGrads, ScanInputs, ScanOutput},
+};
+
+type T<const D: usize> = Tensor<CudaBackend, D>;
+
+/// Threads per cube along channels.
+const CHANNELS_PER_CUBE: usize = 128;
+
+/// Forces the number of time chunks (0 = heuristic). For `selftest`/`bench perf` sweeps.
+static CHUNKS_OVERRIDE: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets the number of time chunks for later forwards; 0 restores the heuristic.
+pub fn set_chunks_override(chunks: usize) {
+    CHUNKS_OVERRIDE.store(chunks, Ordering::Relaxed);
+}
+
+/// How many time chunks to run in parallel: enough `(batch, channel, chunk)` threads to fill
+/// the GPU (~16k, four warps per SM on an H100), but no chunk shorter than 64 steps, below
+/// which the extra summary pass costs more than it hides.
+pub fn chunks_for(batch: usize, len: usize, d_inner: usize) -> usize {
+    match CHUNKS_OVERRIDE.load(Ordering::Relaxed) {
+        0 => {
+            let want = 16_384usize.div_ceil((batch * d_inner).max(1));
+            want.min(len / 64).max(1)
+        }
+        n => n.min(len.max(1)),
+    }
+}
+
+/// The fused forward.
+pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
+    let (batch, len, d_inner, d_state) = x.dims();
+    let chunks = chunks_for(batch, len, d_inner);
+    let chunk_len = len.div_ceil(chunks.max(1)).max(1);
+    let chunks = len.div_ceil(chunk_len).max(1);
+    let (u, delta, bias, a, b, c, d, z) = (
+        raw(x.u),
+        raw(x.delta),
+        raw(x.delta_bias),
+        raw(x.a),
+        raw(x.b),
+        raw(x.c),
+        raw(x.d),
+        raw(x.z),
+    );
+    let out = empty_like(&u, [batch, len, d_inner]);
+    let last = empty_like(&u, [batch, d_inner, d_state]);
+    let client = out.client.clone();
+    let cube_dim = CubeDim::new_1d(CHANNELS_PER_CUBE as u32);
+    let count = CubeCount::Static(
+        d_inner.div_ceil(CHANNELS_PER_CUBE) as u32,
+        chunks as u32,
+        batch as u32,
+    );
+    let (states, dsum) = if chunks > 1 {
+        let states = empty_like(&u, [batch, chunks, d_inner, d_state]);
+        let dsum = empty_like(&u, [batch, chunks, d_inner]);
+        forward::scan_chunk_summary::launch::<f32, CudaRuntime>(
+            &client,
+            count.clone(),
+            cube_dim,
+            u.clone().into_tensor_arg(),
+            delta.clone().into_tensor_arg(),
+            bias.clone().into_tensor_arg(),
+            a.clone().into_tensor_arg(),
+            b.clone().into_tensor_arg(),
+            states.clone().into_tensor_arg(),
+            dsum.clone().into_tensor_arg(),
+            chunk_len as u32,
+            d_state,
+        );
+        (states, dsum)
+    } else {
+        (empty_like(&u, [1, 1, 1, 1]), empty_like(&u, [1, 1, 1]))
+    };
+    forward::scan_chunk_output::launch::<f32, CudaRuntime>(
+        &client,
+        count,
+        cube_dim,
+        u.into_tensor_arg(),
+        delta.into_tensor_arg(),
+        bias.into_tensor_arg(),
+        a.into_tensor_arg(),
+        b.into_tensor_arg(),
+        c.into_tensor_arg(),
+        d.into_tensor_arg(),
+        z.into_tensor_arg(),
+        states.into_tensor_arg(),
+        dsum.into_tensor_arg(),
+        out.clone().into_tensor_arg(),
+        last.clone().into_tensor_arg(),
+        chunk_len as u32,
+        d_state,
+    );
+    ScanOutput {
+        y: wrap(out),
+        last_state: wrap(last),
+    }
+}
+
+/// Steps between stored states in the backward (scratch is `block × d_inner × d_state`).
+const BACKWARD_BLOCK: usize = 64;
+/// The plane (warp) size the backward's channel reductions assume.
+const PLANE: usize = 32;
+
+/// The fused backward. `d_inner` must be a multiple of 32 (it is 1,024 in the paper's model).
+pub fn backward(x: ScanInputs<CudaBackend>, grad_y: T<3>) -> ScanGrads<CudaBackend> {
+    let (batch, len, d_inner, d_state) = x.dims();
+    assert!(
+        d_inner % PLANE == 0,
+        "fused scan backward needs d_inner % {PLANE} == 0, got {d_inner}"
+    );
+    let (u, delta, bias, a, b, c, d, z, g) = (
+        raw(x.u),
+        raw(x.delta),
+        raw(x.delta_bias),
+        raw(x.a),
+        raw(x.b),
+        raw(x.c),
+        raw(x.d),
+        raw(x.z),
+        raw(grad_y),
+    );
+    let block = BACKWARD_BLOCK.min(len.max(1));
+    let blocks = len.div_ceil(block).max(1);
+    let warps = d_inner / PLANE;
+    let client = u.client.clone();
+    let ckpt = empty_like(&u, [batch, blocks, d_inner, d_state]);
+    let scratch = empty_like(&u, [batch, block, d_inner, d_state]);
+    let cube_dim = CubeDim::new_1d(PLANE as u32);
+    let count = CubeCount::Static(warps as u32, batch as u32, 1);
+    backward::scan_checkpoints::launch::<f32, CudaRuntime>(
+        &client,
+        count.clone(),
+        cube_dim,
+        u.clone().into_tensor_arg(),
+        delta.clone().into_tensor_arg(),
+        bias.clone().into_tensor_arg(),
+        a.clone().into_tensor_arg(),
+        b.clone().into_tensor_arg(),
+        ckpt.clone().into_tensor_arg(),
+        block as u32,
+        d_state,
+    );
+    let gu = empty_like(&u, [batch, len, d_inner]);
+    let gdelta = empty_like(&u, [batch, len, d_inner]);
+    let gz = empty_like(&u, [batch, len, d_inner]);
+    let gb = empty_like(&u, [batch, len, warps, d_state]);
+    let gc = empty_like(&u, [batch, len, warps, d_state]);
+    let ga = empty_like(&u, [batch, d_inner, d_state]);
+    let gd = empty_like(&u, [batch, d_inner]);
+    let gbias = empty_like(&u, [batch, d_inner]);
+    backward::scan_backward_kernel::launch::<f32, CudaRuntime>(
+        &client,
+        count,
+        cube_dim,
+        u.into_tensor_arg(),
+        delta.into_tensor_arg(),
+        bias.into_tensor_arg(),
+        a.into_tensor_arg(),
+        b.into_tensor_arg(),
+        c.into_tensor_arg(),
+        d.into_tensor_arg(),
+        z.into_tensor_arg(),
+        g.into_tensor_arg(),
+        ckpt.into_tensor_arg(),
+        scratch.into_tensor_arg(),
+        gu.clone().into_tensor_arg(),
+        gdelta.clone().into_tensor_arg(),
+        gz.clone().into_tensor_arg(),
+        gb.clone().into_tensor_arg(),
+        gc.clone().into_tensor_arg(),
+        ga.clone().into_tensor_arg(),
+        gd.clone().into_tensor_arg(),
+        gbias.clone().into_tensor_arg(),
+        block as u32,
+        d_state,
+    );
+    let sum_warps = |t: T<4>| t.sum_dim(2).squeeze_dim::<3>(2);
+    ScanGrads {
+        u: wrap(gu),
+        delta: wrap(gdelta),
+        delta_bias: wrap::<2>(gbias).sum_dim(0).reshape([d_inner]),
+        a: wrap::<3>(ga).sum_dim(0).reshape([d_inner, d_state]),
+        b: sum_warps(wrap(gb)),
+        c: sum_warps(wrap(gc)),
+        d: wrap::<2>(gd).sum_dim(0).reshape([d_inner]),
+        z: wrap(gz),
+    }
+}

@@ -1,0 +1,93 @@
+//! Building blocks shared by both models: a bias-free FP32 linear layer and RMSNorm.
+
+use burn::{
+    module::{Module, Param},
+    tensor::{Tensor, backend::Backend},
+};
+
+use super::init::{self, Init};
+use crate::backend::SsmBackend;
+
+/// `y = x · W (+ b)` through [`SsmBackend::matmul_fp32`].
+///
+/// # Shapes
+/// - `weight`: `[d_in, d_out]` (the transpose of PyTorch's `nn.Linear.weight`)
+/// - `bias`: `[d_out]`
+/// - forward: `[.., d_in] → [.., d_out]`
+#[derive(Module, Debug)]
+pub struct Linear<B: Backend> {
+    pub weight: Param<Tensor<B, 2>>,
+    pub bias: Option<Param<Tensor<B, 1>>>,
+}
+
+impl<B: Backend> Linear<B> {
+    /// A bias-free layer whose weight is drawn under the Hugging Face name `name` (+ `.weight`).
+    pub fn new(
+        seed: u64,
+        name: &str,
+        d_in: usize,
+        d_out: usize,
+        init: Init,
+        device: &B::Device,
+    ) -> Self {
+        Self {
+            weight: init::linear_weight(seed, &format!("{name}.weight"), d_in, d_out, init, device),
+            bias: None,
+        }
+    }
+
+    pub fn d_out(&self) -> usize {
+        self.weight.dims()[1]
+    }
+}
+
+impl<B: SsmBackend> Linear<B> {
+    pub fn forward<const D: usize>(&self, x: Tensor<B, D>) -> Tensor<B, D> {
+        let mut shape = x.dims();
+        let d_in = shape[D - 1];
+        let rows = x.shape().num_elements() / d_in;
+        let y = B::matmul_fp32(x.reshape([rows, d_in]), self.weight.val());
+        shape[D - 1] = self.d_out();
+        let y = y.reshape(shape);
+        match &self.bias {
+            Some(b) => {
+                let mut bshape = [1; D];
+                bshape[D - 1] = self.d_out();
+                y + b.val().reshape(bshape)
+            }
+            None => y,
+        }
+    }
+}
+
+/// Root-mean-square normalisation: `x / sqrt(mean(x²) + ε) · weight` over the last axis.
+///
+/// # Shapes
+/// `[batch, len, d] → [batch, len, d]`; `weight`: `[d]`
+#[derive(Module, Debug)]
+pub struct RmsNorm<B: Backend> {
+    pub weight: Param<Tensor<B, 1>>,
+    pub eps: f64,
+}
+
+impl<B: Backend> RmsNorm<B> {
+    /// Weight initialised to ones, as in both Hugging Face classes.
+    pub fn new(seed: u64, name: &str, d: usize, eps: f64, device: &B::Device) -> Self {
+        Self {
+            weight: init::param(
+                seed,
+                &format!("{name}.weight"),
+                [d],
+                Init::Constant(1.0),
+                device,
+            ),
+            eps,
+        }
+    }
+
+    pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
+        let d = x.dims()[2];
+        let inv_rms = (x.clone().square().mean_dim(2) + self.eps).sqrt().recip();
+        x * inv_rms * self.weight.val().reshape([1, 1, d])
+    }
+}

@@ -1,0 +1,270 @@
+//! LLaMA (Touvron et al., 2023) as Hugging Face's `LlamaForCausalLM`, paper §4.2:
+//! 8 layers, 8 heads, d_model 512, SwiGLU FFN 1024, RoPE (θ = 10,000), RMSNorm (ε = 1e-6), no
+//! biases, an untied LM head, vocab 32,000. 53,748,224 parameters.
+//!
+//! config → [`Llama`] → [`LlamaBlock`] → [`Attention`] (eager or fused) and [`SwiGlu`].
+
+use burn::{
+    config::Config,
+    module::{Module, Param},
+    tensor::{Bool, Int, Tensor, activation, backend::Backend},
+};
+
+use super::{
+    AttentionImpl, AttentionObserver, CausalLm, ForwardOptions, ForwardOutput, ModelKind,
+    init::{self, Init},
+    layers::{Linear, RmsNorm},
+    logits_input, rope,
+};
+use crate::backend::{SsmBackend, mark};
+
+/// The paper's LLaMA configuration (the defaults) and the knobs tests shrink.
+#[derive(Config, Debug, PartialEq)]
+pub struct LlamaConfig {
+    #[config(default = 32000)]
+    pub vocab_size: usize,
+    #[config(default = 512)]
+    pub d_model: usize,
+    #[config(default = 8)]
+    pub n_layers: usize,
+    #[config(default = 8)]
+    pub n_heads: usize,
+    /// SwiGLU inner width.
+    #[config(default = 1024)]
+    pub d_ff: usize,
+    #[config(default = 10000.0)]
+    pub rope_theta: f64,
+    #[config(default = 1e-6)]
+    pub rms_eps: f64,
+    /// Recorded for the Hugging Face config; RoPE itself has no length limit.
+    #[config(default = 32768)]
+    pub max_positions: usize,
+    /// σ of every linear and embedding weight (HF `initializer_range`).
+    #[config(default = 0.02)]
+    pub init_std: f64,
+}
+
+impl LlamaConfig {
+    pub fn head_dim(&self) -> usize {
+        self.d_model / self.n_heads
+    }
+
+    /// Draws the model for `seed` on `device` (see [`init`]).
+    pub fn init<B: Backend>(&self, seed: u64, device: &B::Device) -> Llama<B> {
+        assert_eq!(
+            self.d_model % self.n_heads,
+            0,
+            "d_model must divide into heads"
+        );
+        let normal = Init::Normal { std: self.init_std };
+        let d = self.d_model;
+        let blocks = (0..self.n_layers)
+            .map(|i| {
+                let p = format!("model.layers.{i}");
+                let lin = |name: &str, din, dout| {
+                    Linear::new(seed, &format!("{p}.{name}"), din, dout, normal, device)
+                };
+                LlamaBlock {
+                    attn_norm: RmsNorm::new(
+                        seed,
+                        &format!("{p}.input_layernorm"),
+                        d,
+                        self.rms_eps,
+                        device,
+                    ),
+                    attn: Attention {
+                        q: lin("self_attn.q_proj", d, d),
+                        k: lin("self_attn.k_proj", d, d),
+                        v: lin("self_attn.v_proj", d, d),
+                        o: lin("self_attn.o_proj", d, d),
+                        n_heads: self.n_heads,
+                    },
+                    mlp_norm: RmsNorm::new(
+                        seed,
+                        &format!("{p}.post_attention_layernorm"),
+                        d,
+                        self.rms_eps,
+                        device,
+                    ),
+                    mlp: SwiGlu {
+                        gate: lin("mlp.gate_proj", d, self.d_ff),
+                        up: lin("mlp.up_proj", d, self.d_ff),
+                        down: lin("mlp.down_proj", self.d_ff, d),
+                    },
+                }
+            })
+            .collect();
+        Llama {
+            embed: init::param(
+                seed,
+                "model.embed_tokens.weight",
+                [self.vocab_size, d],
+                normal,
+                device,
+            ),
+            blocks,
+            norm: RmsNorm::new(seed, "model.norm", d, self.rms_eps, device),
+            lm_head: Linear::new(seed, "lm_head", d, self.vocab_size, normal, device),
+            rope_theta: self.rope_theta,
+        }
+    }
+}
+
+/// Multi-head causal self-attention with RoPE.
+#[derive(Module, Debug)]
+pub struct Attention<B: Backend> {
+    pub q: Linear<B>,
+    pub k: Linear<B>,
+    pub v: Linear<B>,
+    pub o: Linear<B>,
+    pub n_heads: usize,
+}
+
+/// softmax(QKᵀ/√d + causal mask) V, materialising the `[batch, heads, len, len]` scores
+/// (Hugging Face's "eager" path, and the one whose probabilities the analyses read).
+///
+/// # Shapes
+/// `q, k, v: [batch, heads, len, head_dim]` → (`[batch, heads, len, head_dim]`, probabilities)
+pub fn eager_attention<B: SsmBackend>(
+    q: Tensor<B, 4>,
+    k: Tensor<B, 4>,
+    v: Tensor<B, 4>,
+) -> (Tensor<B, 4>, Tensor<B, 4>) {
+    let [_, _, len, head_dim] = q.dims();
+    let scores = B::matmul_fp32(q, k.swap_dims(2, 3)) * (1.0 / (head_dim as f64).sqrt());
+    mark();
+    let future: Tensor<B, 4, Bool> =
+        Tensor::<B, 2, Bool>::triu_mask([len, len], 1, &scores.device()).reshape([1, 1, len, len]);
+    let scores = scores.mask_fill(future, f32::NEG_INFINITY);
+    let probs = activation::softmax(scores, 3);
+    mark();
+    let out = B::matmul_fp32(probs.clone(), v);
+    mark();
+    (out, probs)
+}
+
+impl<B: SsmBackend> Attention<B> {
+    /// # Shapes
+    /// `x: [batch, len, d_model] → [batch, len, d_model]`
+    pub fn forward(
+        &self,
+        x: Tensor<B, 3>,
+        rope_tables: &(Tensor<B, 2>, Tensor<B, 2>),
+        attention: AttentionImpl,
+        mut observe: impl FnMut(Tensor<B, 4>),
+    ) -> Tensor<B, 3> {
+        let [batch, len, d] = x.dims();
+        let heads = |t: Tensor<B, 3>| {
+            t.reshape([batch, len, self.n_heads, d / self.n_heads])
+                .swap_dims(1, 2)
+        };
+        let (cos, sin) = rope_tables;
+        let q = rope::apply(heads(self.q.forward(x.clone())), cos, sin);
+        let k = rope::apply(heads(self.k.forward(x.clone())), cos, sin);
+        let v = heads(self.v.forward(x));
+        mark();
+        let fused = match attention {
+            AttentionImpl::Fused => B::fused_causal_attention(q.clone(), k.clone(), v.clone()),
+            AttentionImpl::Eager => None,
+        };
+        let out = match fused {
+            Some(out) => out,
+            None => {
+                let (out, probs) = eager_attention(q, k, v);
+                observe(probs);
+                out
+            }
+        };
+        mark();
+        self.o.forward(out.swap_dims(1, 2).reshape([batch, len, d]))
+    }
+}
+
+/// The SwiGLU feed-forward: down(SiLU(gate(x)) ⊙ up(x)).
+#[derive(Module, Debug)]
+pub struct SwiGlu<B: Backend> {
+    pub gate: Linear<B>,
+    pub up: Linear<B>,
+    pub down: Linear<B>,
+}
+
+impl<B: SsmBackend> SwiGlu<B> {
+    pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
+        let h = activation::silu(self.gate.forward(x.clone())) * self.up.forward(x);
+        mark();
+        self.down.forward(h)
+    }
+}
+
+/// One pre-norm decoder block: x + attn(norm(x)), then + mlp(norm(·)).
+#[derive(Module, Debug)]
+pub struct LlamaBlock<B: Backend> {
+    pub attn_norm: RmsNorm<B>,
+    pub attn: Attention<B>,
+    pub mlp_norm: RmsNorm<B>,
+    pub mlp: SwiGlu<B>,
+}
+
+/// The whole causal LM.
+#[derive(Module, Debug)]
+pub struct Llama<B: Backend> {
+    /// `[vocab, d_model]`
+    pub embed: Param<Tensor<B, 2>>,
+    pub blocks: Vec<LlamaBlock<B>>,
+    pub norm: RmsNorm<B>,
+    /// Untied from `embed`.
+    pub lm_head: Linear<B>,
+    pub rope_theta: f64,
+}
+
+impl<B: SsmBackend> CausalLm<B> for Llama<B> {
+    fn embed(&self, ids: Tensor<B, 2, Int>) -> Tensor<B, 3> {
+        burn::tensor::module::embedding(self.embed.val(), ids)
+    }
+
+    fn forward_embeds(
+        &self,
+        x: Tensor<B, 3>,
+        opts: ForwardOptions,
+        observer: &mut dyn AttentionObserver<B>,
+    ) -> ForwardOutput<B> {
+        let [_, len, d] = x.dims();
+        let head_dim = d / self.blocks.first().map_or(1, |b| b.attn.n_heads);
+        let tables = rope::tables::<B>(len, head_dim, self.rope_theta, &x.device());
+        let mut hidden = Vec::new();
+        let embeddings = opts.hidden_states.then(|| x.clone());
+        let mut x = x;
+        for (i, block) in self.blocks.iter().enumerate() {
+            let a = block.attn.forward(
+                block.attn_norm.forward(x.clone()),
+                &tables,
+                opts.attention,
+                |p| observer.observe(i, p),
+            );
+            x = x + a;
+            x = x.clone() + block.mlp.forward(block.mlp_norm.forward(x));
+            mark();
+            if opts.hidden_states {
+                hidden.push(x.clone());
+            }
+        }
+        let x = self.norm.forward(x);
+        let final_normed = opts.hidden_states.then(|| x.clone());
+        let logits = logits_input(x, opts.logits).map(|h| self.lm_head.forward(h));
+        mark();
+        ForwardOutput {
+            logits,
+            embeddings,
+            block_outputs: hidden,
+            final_normed,
+        }
+    }
+
+    fn parameter_count(&self) -> usize {
+        self.num_params()
+    }
+
+    fn kind(&self) -> ModelKind {
+        ModelKind::Llama
+    }
+}

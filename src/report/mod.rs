@@ -1,0 +1,3 @@
+//! Reporting: terminal tables now; the book (minijinja → mdBook) renders from the artifacts.
+
+pub mod table;

@@ -1,0 +1,5 @@
+//! ssmbench's one integration-test binary (CPU backend, small sizes). One module per stage.
+
+mod data;
+mod kernels_reference;
+mod stats;
