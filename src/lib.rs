@@ -6,6 +6,7 @@
 //! [`analysis`] → [`stats`] → [`report`], with [`manifest`] pinning inputs and outputs by
 //! sha256. [`backend`] and [`kernels`] hold the CUDA fast paths.
 
+pub mod analysis;
 pub mod backend;
 pub mod bench;
 pub mod data;
@@ -16,5 +17,6 @@ pub mod pipeline;
 pub mod profile;
 pub mod provenance;
 pub mod report;
+pub mod reproduce;
 pub mod stats;
 pub mod tokenize;

@@ -58,8 +58,11 @@ impl EfficiencyPlan {
 pub struct AnalysisPlan {
     /// Model seeds; results are reported as mean ± sd across them.
     pub seeds: Vec<u64>,
-    /// Tokens per analysed sequence (the corpus prefix, as in §4.4).
-    pub length: usize,
+    /// Sessions are analysed whole (hidden states, attention, shifts) unless this caps them.
+    pub session_limit: Option<usize>,
+    /// Tokens of each session's prefix in the effective-context analysis (the paper's analysis
+    /// lengths: "≥ 2,048").
+    pub context_length: usize,
     /// Probe positions for the gradient attribution, spread from 25% of the sequence to its end.
     pub probes: usize,
     /// Window for hidden-state stability (local variance), tokens.
@@ -108,7 +111,8 @@ impl Profile {
             },
             analysis: AnalysisPlan {
                 seeds: vec![0, 1, 2, 3, 4],
-                length: 8192,
+                session_limit: None,
+                context_length: 2048,
                 probes: 5,
                 stability_window: 50,
                 shift_window: 256,
@@ -136,7 +140,8 @@ impl Profile {
             },
             analysis: AnalysisPlan {
                 seeds: vec![0, 1],
-                length: 96,
+                session_limit: Some(96),
+                context_length: 48,
                 probes: 5,
                 stability_window: 8,
                 shift_window: 16,

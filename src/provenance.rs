@@ -5,8 +5,6 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
-use crate::backend::DeviceInfo;
-
 /// Burn as pinned in Cargo.toml (`=0.21.0`); a test keeps the two in step.
 pub const BURN_VERSION: &str = "0.21.0";
 /// CubeCL as pinned in Cargo.toml (`=0.10.0`).
@@ -95,6 +93,21 @@ pub fn format_utc(secs: i64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+/// What ran the computation; written into every result row.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct DeviceInfo {
+    /// `cuda` or `cpu`.
+    pub backend: String,
+    /// GPU name as the driver reports it, or the CPU's model name.
+    pub name: String,
+    /// CUDA driver version (e.g. `13.0`), empty on the CPU backend.
+    pub driver: String,
+    /// NVRTC version used to compile the kernels, empty on the CPU backend.
+    pub nvrtc: String,
+    /// Device memory in bytes (0 where unknown).
+    pub memory_bytes: u64,
 }
 
 /// `artifacts/environment.json`: everything about the run that a reviewer would ask.

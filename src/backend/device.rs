@@ -12,6 +12,7 @@ use cubecl::{Runtime, cuda::CudaRuntime};
 use serde::{Deserialize, Serialize};
 
 use super::{CpuBackend, CudaBackend, SsmAutodiffBackend, SsmBackend};
+pub use crate::provenance::DeviceInfo;
 
 /// `--device`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
@@ -23,21 +24,6 @@ pub enum DeviceChoice {
     Cuda,
     /// The pure-Rust CPU backend (burn-flex).
     Cpu,
-}
-
-/// What ran the computation; written into every result row.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct DeviceInfo {
-    /// `cuda` or `cpu`.
-    pub backend: String,
-    /// GPU name as the driver reports it, or the CPU's model name.
-    pub name: String,
-    /// CUDA driver version (e.g. `13.0`), empty on the CPU backend.
-    pub driver: String,
-    /// NVRTC version used to compile the kernels, empty on the CPU backend.
-    pub nvrtc: String,
-    /// Device memory in bytes (0 where unknown).
-    pub memory_bytes: u64,
 }
 
 /// A snapshot of the device allocator.
@@ -58,6 +44,8 @@ pub trait Platform {
     type AD: SsmAutodiffBackend<InnerBackend = Self::B>;
 
     fn device(&self) -> burn::tensor::Device<Self::B>;
+    /// The same device, typed for the autodiff backend.
+    fn ad_device(&self) -> burn::tensor::Device<Self::AD>;
     fn info(&self) -> &DeviceInfo;
     /// A handle that reads the allocator's view of device memory, where the backend has one.
     fn memory_sampler(&self) -> Option<MemorySampler>;
@@ -84,6 +72,9 @@ impl Platform for CudaPlatform {
     type AD = burn::backend::Autodiff<CudaBackend>;
 
     fn device(&self) -> cubecl::cuda::CudaDevice {
+        self.device.clone()
+    }
+    fn ad_device(&self) -> cubecl::cuda::CudaDevice {
         self.device.clone()
     }
     fn info(&self) -> &DeviceInfo {
@@ -114,6 +105,9 @@ impl Platform for CpuPlatform {
     type AD = burn::backend::Autodiff<CpuBackend>;
 
     fn device(&self) -> burn::tensor::Device<CpuBackend> {
+        Default::default()
+    }
+    fn ad_device(&self) -> burn::tensor::Device<CpuBackend> {
         Default::default()
     }
     fn info(&self) -> &DeviceInfo {

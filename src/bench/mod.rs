@@ -1,6 +1,8 @@
 //! Benchmarks: the efficiency sweep of paper §4.4 (Tables 1–2), the performance probe, and the
 //! kernels' self-check.
 
+pub mod flops;
+pub mod maxlen;
 pub mod rows;
 pub mod selftest;
 pub mod sweep;

@@ -127,7 +127,8 @@ fn remaining(spec: &WorkerSpec, done: &[EfficiencyRow]) -> Vec<(u64, usize)> {
         .collect()
 }
 
-/// Runs the sweep, appending to `out` (the runs CSV). `ids`: the token sequence (≥ max N).
+/// Runs the profile's sweep, appending to `out` (the runs CSV). `ids`: the token sequence
+/// (at least as long as the largest N).
 pub fn run_sweep<P: Platform>(
     platform: &P,
     profile: &Profile,
@@ -136,13 +137,25 @@ pub fn run_sweep<P: Platform>(
     isolation: &Isolation,
     quiet: bool,
 ) -> Result<Vec<EfficiencyRow>> {
-    let provenance = Provenance::current();
-    let mut rows = read_rows(out)?;
-    let mut specs = plan(
+    let specs = plan(
         profile,
-        &provenance,
+        &Provenance::current(),
         <P::B as crate::backend::SsmBackend>::has_fused_kernels(),
     );
+    run_sweep_specs(platform, specs, ids, out, isolation, quiet)
+}
+
+/// Runs the given workers' configurations that `out` does not hold yet.
+pub fn run_sweep_specs<P: Platform>(
+    platform: &P,
+    mut specs: Vec<WorkerSpec>,
+    ids: &[i64],
+    out: &Path,
+    isolation: &Isolation,
+    quiet: bool,
+) -> Result<Vec<EfficiencyRow>> {
+    let provenance = Provenance::current();
+    let mut rows = read_rows(out)?;
     for s in &mut specs {
         s.configs = remaining(s, &rows);
     }

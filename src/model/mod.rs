@@ -6,6 +6,7 @@
 //! Both are generic over the backend (`B: SsmBackend`), so the same code runs on CUDA in the
 //! benchmarks and on the CPU backend in the tests.
 
+pub mod export;
 pub mod init;
 pub mod layers;
 pub mod llama;
@@ -127,6 +128,9 @@ pub trait CausalLm<B: SsmBackend> {
     fn forward(&self, ids: Tensor<B, 2, Int>, opts: ForwardOptions) -> ForwardOutput<B> {
         self.forward_embeds(self.embed(ids), opts, &mut NoObserver)
     }
+
+    /// The LM head alone: final-normed states `[rows, d_model]` → logits `[rows, vocab]`.
+    fn head(&self, h: Tensor<B, 2>) -> Tensor<B, 2>;
 
     /// Number of distinct trainable scalars (tied weights counted once).
     fn parameter_count(&self) -> usize;

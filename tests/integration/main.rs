@@ -1,5 +1,7 @@
 //! ssmbench's one integration-test binary (CPU backend, small sizes). One module per stage.
 
+mod analysis;
 mod data;
 mod kernels_reference;
+mod models;
 mod stats;

@@ -291,11 +291,10 @@ impl<B: SsmBackend> CausalLm<B> for Mamba<B> {
         let x = self.norm.forward(x);
         let final_normed = opts.hidden_states.then(|| x.clone());
         let logits = logits_input(x, opts.logits).map(|h| {
-            // Tied head: logits = h · Eᵀ.
             let [batch, len, d] = h.dims();
-            let e = self.embed.val();
-            let vocab = e.dims()[0];
-            B::matmul_fp32(h.reshape([batch * len, d]), e.transpose()).reshape([batch, len, vocab])
+            let logits = self.head(h.reshape([batch * len, d]));
+            let vocab = logits.dims()[1];
+            logits.reshape([batch, len, vocab])
         });
         mark();
         ForwardOutput {
@@ -304,6 +303,11 @@ impl<B: SsmBackend> CausalLm<B> for Mamba<B> {
             block_outputs: hidden,
             final_normed,
         }
+    }
+
+    /// Tied head: logits = h · Eᵀ.
+    fn head(&self, h: Tensor<B, 2>) -> Tensor<B, 2> {
+        B::matmul_fp32(h, self.embed.val().transpose())
     }
 
     fn parameter_count(&self) -> usize {

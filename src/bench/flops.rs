@@ -1,0 +1,97 @@
+//! Floating-point operations of one forward, counted analytically (a multiply-add is 2 FLOPs),
+//! so every measured time can be shown as achieved TFLOP/s beside the hardware's FP32 rate.
+//!
+//! Counted: every matrix product (linear layers, attention's QKᵀ and PV, the LM head) and the
+//! selective scan's per-state arithmetic. Not counted: norms, activations, softmax, RoPE —
+//! O(N·d) or O(N²) elementwise work that is memory-bound, not FLOP-bound.
+
+use serde::{Deserialize, Serialize};
+
+/// The sizes FLOPs depend on, free of any framework type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dims {
+    pub vocab: usize,
+    pub d_model: usize,
+    pub n_layers: usize,
+    /// LLaMA
+    pub n_heads: usize,
+    pub d_ff: usize,
+    /// Mamba
+    pub d_inner: usize,
+    pub d_state: usize,
+    pub dt_rank: usize,
+    pub d_conv: usize,
+}
+
+impl Dims {
+    /// The paper's LLaMA (§4.2).
+    pub const PAPER_LLAMA: Dims = Dims {
+        vocab: 32_000,
+        d_model: 512,
+        n_layers: 8,
+        n_heads: 8,
+        d_ff: 1024,
+        d_inner: 0,
+        d_state: 0,
+        dt_rank: 0,
+        d_conv: 0,
+    };
+    /// The paper's Mamba (§4.2).
+    pub const PAPER_MAMBA: Dims = Dims {
+        vocab: 32_000,
+        d_model: 512,
+        n_layers: 8,
+        n_heads: 0,
+        d_ff: 0,
+        d_inner: 1024,
+        d_state: 16,
+        dt_rank: 32,
+        d_conv: 4,
+    };
+}
+
+/// How attention is computed: the materialised path multiplies the whole `N × N` square (the
+/// mask is applied afterwards); a causal fused kernel skips the upper triangle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttentionWork {
+    FullSquare,
+    CausalHalf,
+}
+
+fn matmul(m: usize, k: usize, n: usize) -> f64 {
+    2.0 * m as f64 * k as f64 * n as f64
+}
+
+/// LM-head FLOPs: `rows` positions × d_model × vocab.
+fn head(d: &Dims, n: usize, last_only: bool) -> f64 {
+    matmul(if last_only { 1 } else { n }, d.d_model, d.vocab)
+}
+
+/// One LLaMA forward over `n` tokens.
+pub fn llama(d: &Dims, n: usize, attention: AttentionWork, last_only: bool) -> f64 {
+    let dm = d.d_model;
+    let proj = 4.0 * matmul(n, dm, dm); // q, k, v, o
+    let mlp = 3.0 * matmul(n, dm, d.d_ff); // gate, up, down
+    // QKᵀ and PV over all heads: 2 products of n × n × head_dim per head, i.e. n·n·d_model.
+    let square = 2.0 * matmul(n, dm, n);
+    let attn = match attention {
+        AttentionWork::FullSquare => square,
+        AttentionWork::CausalHalf => square * (n as f64 + 1.0) / (2.0 * n as f64),
+    };
+    d.n_layers as f64 * (proj + mlp + attn) + head(d, n, last_only)
+}
+
+/// One Mamba forward over `n` tokens.
+pub fn mamba(d: &Dims, n: usize, last_only: bool) -> f64 {
+    let (dm, di) = (d.d_model, d.d_inner);
+    let in_proj = matmul(n, dm, 2 * di);
+    let conv = 2.0 * (n * di * d.d_conv) as f64;
+    let x_proj = matmul(n, di, d.dt_rank + 2 * d.d_state);
+    let dt_proj = matmul(n, d.dt_rank, di);
+    // Per token, channel and state: ΔA product, Ā·h + B̄x (2 FMAs), C·h (1 FMA) ≈ 7 FLOPs,
+    // plus ΔBx and the D skip per channel; exp counted as one operation.
+    let scan = (n * di * d.d_state) as f64 * 7.0 + (n * di) as f64 * 4.0;
+    let out_proj = matmul(n, di, dm);
+    d.n_layers as f64 * (in_proj + conv + x_proj + dt_proj + scan + out_proj)
+        + head(d, n, last_only)
+}

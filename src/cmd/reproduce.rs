@@ -1,0 +1,88 @@
+use std::process::ExitCode;
+
+use anyhow::Result;
+use ssmbench::{
+    backend::{Platform, PlatformTask, with_platform},
+    bench::sweep::Isolation,
+    pipeline::{Inputs, effective_profile},
+    profile::{Profile, ProfileName},
+    reproduce::{Layout, Parts, reproduce},
+};
+
+use super::Global;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// `paper`: the paper's lengths and protocol, then beyond; `smoke`: tiny, for CPU and CI.
+    #[arg(long, value_enum, default_value = "paper")]
+    profile: ProfileName,
+    /// Skip the efficiency sweep.
+    #[arg(long)]
+    no_efficiency: bool,
+    /// Skip the representation analysis.
+    #[arg(long)]
+    no_analysis: bool,
+    /// Skip the largest-N probes.
+    #[arg(long)]
+    no_maxlen: bool,
+    /// Run benchmark workers in this process even on CUDA (an out-of-memory abort then ends
+    /// the whole run instead of becoming a recorded row).
+    #[arg(long)]
+    in_process: bool,
+}
+
+struct Task {
+    profile: Profile,
+    inputs: Inputs,
+    layout: Layout,
+    parts: Parts,
+    in_process: bool,
+}
+
+impl PlatformTask for Task {
+    type Output = ();
+    fn run<P: Platform>(self, p: &P) -> Result<()> {
+        let isolation = if p.info().backend == "cuda" && !self.in_process {
+            Isolation::Subprocess {
+                exe: std::env::current_exe()?,
+                device: "cuda".into(),
+            }
+        } else {
+            Isolation::InProcess
+        };
+        reproduce(
+            p,
+            &self.profile,
+            &self.inputs,
+            &self.layout,
+            &self.parts,
+            &isolation,
+            false,
+        )?;
+        Ok(())
+    }
+}
+
+pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
+    let profile = effective_profile(Profile::get(a.profile));
+    // Data hashes first: nothing runs, nothing is written, on unverified data.
+    let inputs = Inputs::prepare(&g.data, &profile)?;
+    let parts = Parts {
+        efficiency: !a.no_efficiency,
+        maxlen: !a.no_maxlen,
+        analysis: !a.no_analysis,
+    };
+    let layout = Layout::new(&g.artifacts);
+    with_platform(
+        g.device,
+        Task {
+            profile,
+            inputs,
+            layout,
+            parts,
+            in_process: a.in_process,
+        },
+    )?;
+    super::finish(g)?;
+    Ok(ExitCode::SUCCESS)
+}

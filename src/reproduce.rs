@@ -1,0 +1,154 @@
+//! `ssmbench reproduce`: the whole paper, resumably — verified data → tokens → the efficiency
+//! sweep (Tables 1–2) → the largest-N probes → the representation analysis (Tables 3–5) →
+//! the environment record. (The book and the manifest are written by the caller after this.)
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::{
+    analysis::run::run_analysis,
+    backend::{Platform, SsmBackend},
+    bench::{
+        maxlen::run_maxlen,
+        sweep::{Isolation, run_sweep},
+    },
+    manifest,
+    pipeline::Inputs,
+    profile::Profile,
+    provenance::{Environment, Provenance, now_utc, rustc_version},
+};
+
+/// Which parts to run.
+#[derive(Clone, Debug)]
+pub struct Parts {
+    pub efficiency: bool,
+    pub maxlen: bool,
+    pub analysis: bool,
+}
+
+impl Default for Parts {
+    fn default() -> Self {
+        Self {
+            efficiency: true,
+            maxlen: true,
+            analysis: true,
+        }
+    }
+}
+
+/// Where each part writes, under the artifacts directory.
+pub struct Layout {
+    pub root: PathBuf,
+}
+
+impl Layout {
+    pub fn new(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+        }
+    }
+    pub fn runs(&self) -> PathBuf {
+        self.root.join("efficiency").join("runs.csv")
+    }
+    pub fn maxlen(&self) -> PathBuf {
+        self.root.join("perf").join("maxlen.csv")
+    }
+    pub fn representation(&self) -> PathBuf {
+        self.root.join("representation")
+    }
+    pub fn corpus(&self) -> PathBuf {
+        self.root.join("tokens").join("corpus.json")
+    }
+    pub fn environment(&self) -> PathBuf {
+        self.root.join("environment.json")
+    }
+}
+
+/// Runs the parts of `profile` on `platform`, writing under `layout`.
+pub fn reproduce<P: Platform>(
+    platform: &P,
+    profile: &Profile,
+    inputs: &Inputs,
+    layout: &Layout,
+    parts: &Parts,
+    isolation: &Isolation,
+    quiet: bool,
+) -> Result<Environment> {
+    let started = now_utc();
+    manifest::write_json(&layout.corpus(), &inputs.stats())?;
+    let say = |m: &str| {
+        if !quiet {
+            eprintln!("{m}");
+        }
+    };
+    if parts.efficiency {
+        say("efficiency sweep (paper §4.4) …");
+        let max_n = profile
+            .efficiency
+            .lengths
+            .iter()
+            .chain(profile.efficiency.extended_lengths().iter())
+            .copied()
+            .max()
+            .unwrap_or(0);
+        run_sweep(
+            platform,
+            profile,
+            &inputs.sequence(max_n),
+            &layout.runs(),
+            isolation,
+            quiet,
+        )?;
+    }
+    if parts.maxlen && !profile.perf_max_lengths.is_empty() {
+        say("largest-N probes …");
+        let max_n = profile.perf_max_lengths.iter().copied().max().unwrap_or(0);
+        run_maxlen(
+            platform,
+            profile,
+            &inputs.sequence(max_n),
+            &layout.maxlen(),
+            isolation,
+        )?;
+    }
+    if parts.analysis {
+        say("representation analysis (paper §4.5) …");
+        run_analysis(platform, profile, inputs, &layout.representation(), |m| {
+            say(&format!("  {m}"))
+        })?;
+    }
+    let p = Provenance::current();
+    let env = Environment {
+        device: platform.info().clone(),
+        software: p.software,
+        burn: crate::provenance::BURN_VERSION.into(),
+        cubecl: crate::provenance::CUBECL_VERSION.into(),
+        rustc: rustc_version(),
+        git_rev: p.git_rev,
+        profile: format!("{:?}", profile.name).to_lowercase(),
+        model_seeds: profile.efficiency.seeds.clone(),
+        analysis_seeds: profile.analysis.seeds.clone(),
+        data_seed: Some(crate::data::DEFAULT_SEED)
+            .filter(|_| inputs.data_dir.ends_with("data/sessions")),
+        os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+        started,
+        finished: now_utc(),
+        kernel_choices: kernel_choices::<P::B>(),
+    };
+    manifest::write_json(&layout.environment(), &env)?;
+    Ok(env)
+}
+
+/// The fast paths' choices, for the record (empty on the CPU backend).
+pub fn kernel_choices<B: SsmBackend>() -> Vec<String> {
+    let mut v = B::kernel_choices();
+    if B::has_fused_kernels() {
+        v.push(crate::kernels::attention::describe());
+        v.push(format!(
+            "selective scan: fused, time chunks = {}",
+            "⌈16384 / (batch·d_inner)⌉ capped at len/64 (see kernels::scan::chunks_for)"
+        ));
+    }
+    v
+}
