@@ -32,6 +32,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    ssmbench::backend::device::configure_runtime();
     match cmd::dispatch(cli) {
         Ok(code) => code,
         Err(e) => {

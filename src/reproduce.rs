@@ -60,6 +60,10 @@ impl Layout {
     pub fn corpus(&self) -> PathBuf {
         self.root.join("tokens").join("corpus.json")
     }
+    /// The ids the models see (after the vocabulary policy), for peers and reviewers.
+    pub fn input_ids(&self) -> PathBuf {
+        self.root.join("tokens").join("input_ids.json")
+    }
     pub fn environment(&self) -> PathBuf {
         self.root.join("environment.json")
     }
@@ -77,6 +81,9 @@ pub fn reproduce<P: Platform>(
 ) -> Result<Environment> {
     let started = now_utc();
     manifest::write_json(&layout.corpus(), &inputs.stats())?;
+    // Compact (one line): ~29k ids.
+    let ids = serde_json::to_string(&serde_json::json!({ "input_ids": inputs.ids }))? + "\n";
+    manifest::write_atomic(&layout.input_ids(), ids.as_bytes())?;
     let say = |m: &str| {
         if !quiet {
             eprintln!("{m}");
@@ -147,7 +154,7 @@ pub fn kernel_choices<B: SsmBackend>() -> Vec<String> {
         v.push(crate::kernels::attention::describe());
         v.push(format!(
             "selective scan: fused, time chunks = {}",
-            "⌈16384 / (batch·d_inner)⌉ capped at len/64 (see kernels::scan::chunks_for)"
+            "⌈√len⌉ (see kernels::scan::chunks_for)"
         ));
     }
     v

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use anyhow::Result;
-use burn::module::Module;
+use burn::module::{AutodiffModule, Module};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::{
@@ -144,11 +144,7 @@ pub fn run_analysis<P: Platform>(
                 continue;
             }
             let started = std::time::Instant::now();
-            let device = platform.device();
-            let lm: Box<dyn CausalLm<P::B>> = match model {
-                ModelKind::Llama => Box::new(profile.llama.init::<P::B>(seed, &device)),
-                ModelKind::Mamba => Box::new(profile.mamba.init::<P::B>(seed, &device)),
-            };
+            let (ad, lm) = build_pair(platform, profile, model, seed);
             let mut seg = Boundaries::default();
             let mut win = Boundaries::default();
             for s in &sess {
@@ -210,7 +206,6 @@ pub fn run_analysis<P: Platform>(
                 seg.extend(shift::segments4(&last, d, &s.phases));
                 win.extend(shift::windowed(&last, d, a.shift_window, &s.shift_starts));
             }
-            drop(lm);
             for (protocol, b) in [("segments4", &seg), (protocol_w.as_str(), &win)] {
                 let m = shift::metrics(b);
                 if let Some(c) = &m.curve {
@@ -228,7 +223,8 @@ pub fn run_analysis<P: Platform>(
                     .shift
                     .push(shift_row(model.as_str(), protocol, seed, &m));
             }
-            context_unit::<P>(platform, profile, &sess, model, seed, &mut tables)?;
+            context_unit::<P>(platform, profile, &sess, model, seed, ad.as_ref(), lm.as_ref(), &mut tables)?;
+            drop((ad, lm));
             // shift.csv is written last and marks this unit complete.
             tables.write(dir)?;
             progress(&format!(
@@ -290,26 +286,45 @@ fn shift_row(model: &str, protocol: &str, seed: u64, m: &shift::ShiftMetrics) ->
 }
 
 /// Gradient attribution (both models) and LLaMA's attention span on each session's prefix.
+/// The model for `seed` on the autodiff backend with frozen parameters (only the input
+/// embeddings are differentiated), and the same weights on the plain backend (`valid()`
+/// shares the device buffers) for the forward-only analyses: drawn once per unit.
+type Pair<P> = (Box<dyn CausalLm<<P as Platform>::AD>>, Box<dyn CausalLm<<P as Platform>::B>>);
+
+fn build_pair<P: Platform>(platform: &P, profile: &Profile, model: ModelKind, seed: u64) -> Pair<P> {
+    let device = platform.ad_device();
+    match model {
+        ModelKind::Llama => {
+            let ad = profile.llama.init::<P::AD>(seed, &device).no_grad();
+            let fwd = ad.valid();
+            (Box::new(ad), Box::new(fwd))
+        }
+        ModelKind::Mamba => {
+            let ad = profile.mamba.init::<P::AD>(seed, &device).no_grad();
+            let fwd = ad.valid();
+            (Box::new(ad), Box::new(fwd))
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn context_unit<P: Platform>(
     platform: &P,
     profile: &Profile,
     sess: &[SessionTokens<'_>],
     model: ModelKind,
     seed: u64,
+    lm: &dyn CausalLm<P::AD>,
+    fwd: &dyn CausalLm<P::B>,
     tables: &mut Tables,
 ) -> Result<()> {
     let a = &profile.analysis;
     let ad_device = platform.ad_device();
-    let device = platform.device();
-    let lm: Box<dyn CausalLm<P::AD>> = match model {
-        ModelKind::Llama => Box::new(profile.llama.init::<P::AD>(seed, &ad_device).no_grad()),
-        ModelKind::Mamba => Box::new(profile.mamba.init::<P::AD>(seed, &ad_device).no_grad()),
-    };
     for s in sess {
         let n = a.context_length.min(s.ids.len());
         let ids = &s.ids[..n];
         let probes = probe_positions(n, a.probes);
-        let norms = gradient_norms::<P::AD>(lm.as_ref(), ids, &probes, &ad_device);
+        let norms = gradient_norms::<P::AD>(lm, ids, &probes, &ad_device);
         for (i, (g, &p)) in norms.iter().zip(&probes).enumerate() {
             let c = summarize_probe(g, p);
             tables.context.push(ContextRow {
@@ -329,10 +344,9 @@ fn context_unit<P: Platform>(
             });
         }
     }
-    drop(lm);
     if model == ModelKind::Llama {
         // The paper's way for the Transformer: attention spans on the same prefixes.
-        let lm = profile.llama.init::<P::B>(seed, &device);
+        let lm = fwd;
         for s in sess {
             let n = a.context_length.min(s.ids.len());
             let mut stats = AttentionStats::default();

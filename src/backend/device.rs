@@ -300,3 +300,14 @@ impl PeakProbe {
         *self.marks.borrow()
     }
 }
+
+/// Configures CubeCL before its first use: compiled kernels are cached on disk (in the system
+/// temp directory) so the benchmark's worker processes do not each recompile every kernel
+/// with NVRTC — the flash-attention kernel alone takes ~20 s to compile on the H100 machine.
+pub fn configure_runtime() {
+    use cubecl::config::{CubeClRuntimeConfig, RuntimeConfig, cache::CacheConfig};
+    let mut config = CubeClRuntimeConfig::default();
+    config.compilation.cache = Some(CacheConfig::File(std::env::temp_dir().join("ssmbench-kernel-cache")));
+    // Setting twice panics; a second call in the same process keeps the first setting.
+    let _ = std::panic::catch_unwind(|| CubeClRuntimeConfig::set(config));
+}

@@ -113,7 +113,29 @@ fn row(
     }
 }
 
-/// Measures one configuration; `Err(reason)` for a configuration over the time budget.
+/// Burn 0.21's CUDA kernels index tensors with 32-bit integers: a tensor of more elements is
+/// not refused but silently mis-indexed (seen on the H100: a materialised 8 × 32,768² score
+/// tensor "ran" in 150 ms holding 4 GiB). Such configurations are recorded as unsupported.
+pub const MAX_TENSOR_ELEMENTS: u64 = u32::MAX as u64;
+
+/// The largest tensor one forward of this configuration allocates, in elements.
+pub fn largest_tensor(spec: &WorkerSpec, n: usize) -> u64 {
+    let n = n as u64;
+    let vocab = spec.llama.vocab_size.max(spec.mamba.vocab_size) as u64;
+    let logits = match spec.logits {
+        LogitsMode::Full => n * vocab,
+        _ => vocab,
+    };
+    let body = match spec.model {
+        ModelKind::Llama if spec.variant == "eager" => spec.llama.n_heads as u64 * n * n,
+        ModelKind::Llama => n * spec.llama.d_ff.max(spec.llama.d_model) as u64,
+        ModelKind::Mamba => n * 2 * spec.mamba.d_inner() as u64,
+    };
+    logits.max(body)
+}
+
+/// Measures one configuration; `Err(reason)` for a configuration that cannot be measured
+/// (over the time budget, or beyond the backend's 32-bit indexing).
 pub fn measure<P: Platform>(
     platform: &P,
     spec: &WorkerSpec,
@@ -122,6 +144,12 @@ pub fn measure<P: Platform>(
     ids: &[i64],
     n: usize,
 ) -> std::result::Result<Vec<EfficiencyRow>, String> {
+    let largest = largest_tensor(spec, n);
+    if largest > MAX_TENSOR_ELEMENTS {
+        return Err(format!(
+            "unsupported: a {largest}-element tensor exceeds the 32-bit indexing of Burn 0.21's CUDA kernels"
+        ));
+    }
     platform.release_cached_memory();
     let opts = ForwardOptions {
         logits: spec.logits,
@@ -212,11 +240,36 @@ pub fn run_worker<P: Platform>(
 ) -> Result<()> {
     let mut current: Option<(u64, Box<dyn CausalLm<P::B>>)> = None;
     let mut failed_seed: Option<u64> = None;
+    // (seed, N, mean ms) of the last configuration measured, to predict the next one's cost.
+    let mut last: Option<(u64, usize, f64)> = None;
+    let growth = match spec.model {
+        ModelKind::Llama => 2.0, // attention: time ∝ N² at large N
+        ModelKind::Mamba => 1.0,
+    };
     for &(seed, n) in &spec.configs {
         if failed_seed == Some(seed) {
             continue;
         }
         emit(WorkerEvent::Start { seed, n });
+        // Skip, as a recorded row, a length whose predicted forward exceeds the budget: at
+        // 10⁵ tokens a single warm-up would already cost more than the whole paper range.
+        if let Some((s, prev_n, prev_ms)) = last
+            && s == seed
+            && prev_n < n
+        {
+            let predicted = prev_ms / 1e3 * (n as f64 / prev_n as f64).powf(growth);
+            if predicted > spec.max_forward_s {
+                let reason = format!(
+                    "time budget: predicted {predicted:.1} s per forward from N = {prev_n} (budget {:.0} s)",
+                    spec.max_forward_s
+                );
+                let params = current.as_ref().map_or(0, |(_, m)| m.parameter_count() as u64);
+                emit(WorkerEvent::Row(Box::new(EfficiencyRow { error: reason, ..row(spec, platform, seed, n, params) })));
+                emit(WorkerEvent::Done { seed, n });
+                failed_seed = Some(seed);
+                continue;
+            }
+        }
         if current.as_ref().is_none_or(|(s, _)| *s != seed) {
             drop(current.take()); // free the previous seed's weights before drawing the next
             platform.release_cached_memory();
@@ -228,6 +281,8 @@ pub fn run_worker<P: Platform>(
         }));
         let failure = match outcome {
             Ok(Ok(rows)) => {
+                let mean = rows.iter().map(|r| r.time_ms).sum::<f64>() / rows.len().max(1) as f64;
+                last = Some((seed, n, mean));
                 for r in rows {
                     emit(WorkerEvent::Row(Box::new(r)));
                 }

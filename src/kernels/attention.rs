@@ -77,7 +77,9 @@ pub fn flash_causal(
         softcap: None,
         is_causal: true,
     };
-    let out = attention(raw(q), raw(k), raw(v), None, None, options, strategy)
-        .expect("flash attention kernel failed to set up");
-    wrap(out)
+    match attention(raw(q), raw(k), raw(v), None, None, options, strategy) {
+        Ok(out) => wrap(out),
+        // Only the comparison strategies can refuse a shape; `selftest` reports it as such.
+        Err(e) => panic!("unsupported: burn-cubecl's attention refused this shape: {e:?}"),
+    }
 }

@@ -72,7 +72,11 @@ pub fn selftest(rows: &[Check]) -> String {
                     r.quantity.clone(),
                     sci(r.rel_err),
                     sci(r.tol),
-                    if r.pass { "yes".into() } else { "NO".into() },
+                    match (r.pass, r.in_use) {
+                        (true, _) => "yes".into(),
+                        (false, true) => "NO".into(),
+                        (false, false) => "no (comparison only)".into(),
+                    },
                     num(r.fast_ms, 3),
                     num(r.reference_ms, 3),
                 ]
