@@ -102,7 +102,7 @@ pub struct DeviceInfo {
     pub backend: String,
     /// GPU name as the driver reports it, or the CPU's model name.
     pub name: String,
-    /// CUDA driver version (e.g. `13.0`), empty on the CPU backend.
+    /// Driver version (e.g. `580.159.04 (CUDA 13.0)`), empty on the CPU backend.
     pub driver: String,
     /// NVRTC version used to compile the kernels, empty on the CPU backend.
     pub nvrtc: String,

@@ -173,9 +173,21 @@ pub fn probe_cuda() -> std::result::Result<DeviceInfo, String> {
         // SAFETY: plain queries on an initialised driver and a valid device handle.
         let memory_bytes = unsafe { result::device::total_mem(dev) }.unwrap_or(0) as u64;
         let mut v = 0;
-        let driver = match unsafe { sys::cuDriverGetVersion(&mut v) } {
-            sys::CUresult::CUDA_SUCCESS => format!("{}.{}", v / 1000, (v % 1000) / 10),
+        let cuda = match unsafe { sys::cuDriverGetVersion(&mut v) } {
+            sys::CUresult::CUDA_SUCCESS => format!("CUDA {}.{}", v / 1000, (v % 1000) / 10),
             _ => String::new(),
+        };
+        // The kernel module's version (what `nvidia-smi` calls the driver), where Linux shows it.
+        let module = std::fs::read_to_string("/proc/driver/nvidia/version")
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().next()?.to_string();
+                let rest = line.split("Kernel Module").nth(1)?;
+                rest.split_whitespace().next().map(str::to_string)
+            });
+        let driver = match module {
+            Some(m) => format!("{m} ({cuda})"),
+            None => cuda,
         };
         let (mut major, mut minor) = (0, 0);
         let nvrtc = match unsafe { cudarc::nvrtc::sys::nvrtcVersion(&mut major, &mut minor) } {

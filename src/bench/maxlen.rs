@@ -23,7 +23,7 @@ use crate::{
 };
 
 /// Longest single forward a probe may take, seconds.
-pub const BUDGET_S: f64 = 60.0;
+pub const BUDGET_S: f64 = 20.0;
 
 /// Runs the probes not yet in `out`.
 pub fn run_maxlen<P: Platform>(

@@ -24,10 +24,13 @@ pub struct EfficiencyRow {
     pub logits: String,
     /// 1-based index of the timed run; empty for a failure row.
     pub run: Option<u32>,
+    #[serde(with = "non_finite")]
     pub time_ms: f64,
     /// Peak bytes allocated during the forward, GiB (2³⁰ bytes).
+    #[serde(with = "non_finite")]
     pub peak_alloc_gib: f64,
     /// Bytes the allocator held from the driver after the timed forwards, GiB.
+    #[serde(with = "non_finite")]
     pub reserved_gib: f64,
     pub params: u64,
     /// Empty on success; `OOM: …`, `time budget: …` or `crash: …` otherwise.
@@ -60,6 +63,38 @@ impl EfficiencyRow {
     }
 }
 
+/// `inf`/`NaN` as strings, so a failure row survives JSON (the worker → parent protocol):
+/// serde_json writes non-finite floats as `null`, which does not read back as `f64`. In CSV
+/// the text is the same either way (`inf`).
+mod non_finite {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_finite() {
+            s.serialize_f64(*v)
+        } else {
+            s.serialize_str(&v.to_string())
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumOrText {
+        Num(f64),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        match NumOrText::deserialize(d)? {
+            NumOrText::Num(v) => Ok(v),
+            NumOrText::Text(t) => t
+                .trim()
+                .parse::<f64>()
+                .map_err(|_| serde::de::Error::custom(format!("not a number: {t:?}"))),
+        }
+    }
+}
+
 /// Reads a results CSV (empty when the file does not exist yet).
 pub fn read_rows(path: &Path) -> Result<Vec<EfficiencyRow>> {
     if !path.exists() {
@@ -89,4 +124,52 @@ pub fn write_rows(path: &Path, rows: &[EfficiencyRow]) -> Result<()> {
         w.serialize(r)?;
     }
     crate::manifest::write_atomic(path, &w.into_inner()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure() -> EfficiencyRow {
+        EfficiencyRow {
+            stack: "ssmbench".into(),
+            model: "llama".into(),
+            variant: "eager".into(),
+            seed: 0,
+            n: 32768,
+            logits: "full".into(),
+            run: None,
+            time_ms: f64::INFINITY,
+            peak_alloc_gib: f64::INFINITY,
+            reserved_gib: f64::INFINITY,
+            params: 1,
+            error: "OOM: test".into(),
+            device: "d".into(),
+            driver: "x".into(),
+            backend: "cpu".into(),
+            software: "s".into(),
+            git_rev: "r".into(),
+            timestamp: "t".into(),
+        }
+    }
+
+    #[test]
+    fn failure_rows_survive_json_and_csv() {
+        let row = failure();
+        let json = serde_json::to_string(&row).unwrap();
+        let back: EfficiencyRow = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, row);
+
+        let dir = std::env::temp_dir().join(format!("ssmbench-rows-{}", std::process::id()));
+        let path = dir.join("runs.csv");
+        let mut ok = failure();
+        ok.run = Some(1);
+        ok.time_ms = 1.5;
+        ok.error.clear();
+        write_rows(&path, &[row.clone(), ok.clone()]).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(",inf,inf,inf,"), "{text}");
+        assert_eq!(read_rows(&path).unwrap(), vec![row, ok]);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

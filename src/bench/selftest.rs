@@ -237,7 +237,8 @@ pub fn run<P: Platform>(
     let seed = plan.seed;
 
     // FP32 matmul against an f64 host product, and Burn's own (autotuned) matmul beside it.
-    for &(m, k, n) in &[(64usize, 48usize, 80usize), (1000, 512, 2048)] {
+    // (1000, 1000, 64) and (1000, 64, 1000): attention's products at a length off the tile grid.
+    for &(m, k, n) in &[(64usize, 48usize, 80usize), (1000, 512, 2048), (1000, 1000, 64), (1000, 64, 1000)] {
         rec.say(&format!("matmul {m}x{k}x{n}"));
         let a = randn::<B<P>, 2>(seed, "ma", [m, k], 1.0, &device);
         let b = randn::<B<P>, 2>(seed, "mb", [k, n], 1.0, &device);

@@ -303,7 +303,11 @@ fn run_child(
     });
     for line in BufReader::new(stdout).lines() {
         let line = line?;
-        if let Ok(e) = serde_json::from_str::<WorkerEvent>(&line) {
+        // Events are JSON objects; anything else on stdout is a library's chatter. An event
+        // that does not parse is a protocol bug and must not vanish silently.
+        if line.starts_with('{') {
+            let e = serde_json::from_str::<WorkerEvent>(&line)
+                .with_context(|| format!("unreadable benchmark worker event: {line}"))?;
             on_event(e)?;
         }
     }

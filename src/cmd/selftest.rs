@@ -25,8 +25,8 @@ struct Task {
 }
 
 impl PlatformTask for Task {
-    type Output = Vec<Check>;
-    fn run<P: Platform>(self, p: &P) -> Result<Vec<Check>> {
+    type Output = (Vec<Check>, Vec<String>);
+    fn run<P: Platform>(self, p: &P) -> Result<Self::Output> {
         let cuda = p.info().backend == "cuda";
         let plan = if cuda && !self.quick {
             SelftestPlan::full()
@@ -65,13 +65,16 @@ impl PlatformTask for Task {
         let attn: Vec<(&str, &dyn Fn())> = attn.iter().map(|(n, f)| (*n, f.as_ref())).collect();
         let rows = selftest::run(p, &plan, &scan, &attn, |msg| eprintln!("selftest {msg}"))?;
         set_flash_kind(FlashKind::Ssmbench);
-        Ok(rows)
+        Ok((rows, ssmbench::reproduce::kernel_choices::<P::B>()))
     }
 }
 
 pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
-    let rows = with_platform(g.device, Task { quick: a.quick })?;
+    let (rows, choices) = with_platform(g.device, Task { quick: a.quick })?;
     let path = g.artifacts.join("selftest").join("selftest.csv");
+    // Which kernel each tuned problem got, and every rejected candidate, for the record.
+    let choices_path = g.artifacts.join("selftest").join("kernels.txt");
+    ssmbench::manifest::write_atomic(&choices_path, (choices.join("\n") + "\n").as_bytes())?;
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in &rows {
         w.serialize(r)?;

@@ -3,7 +3,9 @@
 //! Burn's matmul autotuner includes tensor-core ("accelerated") kernels, which for f32 inputs
 //! stage the operands as TF32 (cubek's `blueprint.rs`): ~3e-4 relative error instead of ~1e-7.
 //! The paper's protocol is FP32, so we launch only cubek's *unit* kernels (one FMA per
-//! multiply-add in f32). On first use of each problem shape every candidate is timed (device
+//! multiply-add in f32). On first use of each problem shape every candidate is checked against
+//! the naive product ([`super::matmul_naive`]; a candidate that disagrees is rejected) and the
+//! agreeing ones are timed (device
 //! synchronised, three runs after one warm-up) and the fastest kept; the choices are recorded
 //! with the results. The first forward of every benchmark configuration is a discarded
 //! warm-up, so tuning never lands in a timed run.
@@ -22,7 +24,7 @@ use cubek::matmul::{
 };
 use cubek::std::InputBinding;
 
-use super::{Cube, wrap};
+use super::{Cube, matmul_naive::naive_matmul, wrap};
 use crate::backend::CudaBackend;
 
 /// The candidate kernels, all FP32 on CUDA cores.
@@ -120,10 +122,24 @@ fn sync(t: &Cube) {
     let _ = CudaBackend::sync(&t.device);
 }
 
-/// Times every candidate on this problem and returns the fastest one's index.
-fn tune(lhs: &Cube, rhs: &Cube) -> (usize, String) {
+/// Largest relative deviation (max |a − b| / max |b|) a candidate may show against the naive
+/// product: FP32 summation-order differences are ~1e-6; a tiling bug is orders larger.
+const AGREEMENT: f32 = 1e-4;
+
+/// max |a − b| / max |b|, on the device.
+fn deviation<const D: usize>(a: &Cube, b: &Cube) -> f32 {
+    let (a, b) = (wrap::<D>(a.clone()), wrap::<D>(b.clone()));
+    let scale = b.clone().abs().max().into_scalar().max(f32::MIN_POSITIVE);
+    (a - b).abs().max().into_scalar() / scale
+}
+
+/// Checks every candidate against the naive product and times those that agree; returns the
+/// fastest one's index (`candidates().len()` means: none agreed, use the naive kernel).
+fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (usize, String) {
     let mut best: Option<(f64, usize)> = None;
     let mut report = Vec::new();
+    let reference = init_matmul_output(lhs, rhs, DType::F32);
+    naive_matmul(lhs, rhs, &reference);
     for (i, s) in candidates().iter().enumerate() {
         let out = init_matmul_output(lhs, rhs, DType::F32);
         if launch(s, lhs.clone(), rhs.clone(), out.clone()).is_err() {
@@ -131,6 +147,11 @@ fn tune(lhs: &Cube, rhs: &Cube) -> (usize, String) {
             continue;
         }
         sync(&out);
+        let dev = deviation::<D>(&out, &reference);
+        if !(dev <= AGREEMENT) {
+            report.push(format!("{s}: REJECTED, deviates {dev:.1e} from the naive product"));
+            continue;
+        }
         let start = Instant::now();
         for _ in 0..3 {
             let _ = launch(s, lhs.clone(), rhs.clone(), out.clone());
@@ -142,8 +163,13 @@ fn tune(lhs: &Cube, rhs: &Cube) -> (usize, String) {
             best = Some((ms, i));
         }
     }
-    let (_, idx) = best.expect("no FP32 unit matmul kernel accepts this problem");
-    (idx, report.join(", "))
+    match best {
+        Some((_, idx)) => (idx, report.join(", ")),
+        None => {
+            report.push("naive kernel kept".into());
+            (candidates().len(), report.join(", "))
+        }
+    }
 }
 
 /// `lhs · rhs` in strict FP32 (see the module docs).
@@ -163,13 +189,16 @@ pub fn matmul_fp32<const D: usize>(
     let idx = match chosen {
         Some(i) => i,
         None => {
-            let (i, report) = tune(&lhs, &rhs);
+            let (i, report) = tune::<D>(&lhs, &rhs);
             CHOICES.lock().unwrap().insert(key, (i, report));
             i
         }
     };
     let out = init_matmul_output(&lhs, &rhs, DType::F32);
-    launch(&candidates()[idx], lhs, rhs, out.clone()).expect("tuned FP32 matmul failed to launch");
+    match candidates().get(idx) {
+        Some(s) => launch(s, lhs, rhs, out.clone()).expect("tuned FP32 matmul failed to launch"),
+        None => naive_matmul(&lhs, &rhs, &out),
+    }
     wrap(out)
 }
 
@@ -187,7 +216,7 @@ pub fn choices() -> Vec<String> {
                 if k.lhs_transposed { "ᵀ" } else { "" },
                 k.rhs,
                 if k.rhs_transposed { "ᵀ" } else { "" },
-                all[*i],
+                all.get(*i).map_or("naive".to_string(), |s| s.to_string()),
                 report
             )
         })
