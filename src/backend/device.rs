@@ -182,8 +182,11 @@ pub fn probe_cuda() -> std::result::Result<DeviceInfo, String> {
             .ok()
             .and_then(|s| {
                 let line = s.lines().next()?.to_string();
+                // "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.04  Release …"
                 let rest = line.split("Kernel Module").nth(1)?;
-                rest.split_whitespace().next().map(str::to_string)
+                rest.split_whitespace()
+                    .find(|w| w.contains('.') && w.chars().all(|c| c.is_ascii_digit() || c == '.'))
+                    .map(str::to_string)
             });
         let driver = match module {
             Some(m) => format!("{m} ({cuda})"),

@@ -5,6 +5,7 @@ pub mod flops;
 pub mod maxlen;
 pub mod rows;
 pub mod selftest;
+pub mod summary;
 pub mod sweep;
 pub mod timing;
 pub mod worker;

@@ -6,6 +6,7 @@ mod bench;
 mod export_weights;
 mod gen_data;
 mod pin;
+mod report;
 mod reproduce;
 mod selftest;
 mod verify;
@@ -47,6 +48,8 @@ pub enum Command {
     Verify(verify::Args),
     /// The whole paper: efficiency sweep, largest-N probes, representation analysis, book.
     Reproduce(reproduce::Args),
+    /// Re-render the book from artifacts/ alone (no GPU, no model run) and rewrite the manifest.
+    Report(report::Args),
     /// Benchmarks: `efficiency` (paper §4.4, Tables 1–2).
     Bench(bench::Args),
     /// Representation analysis (paper §4.5, Tables 3–5).
@@ -71,6 +74,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Pin(a) => pin::run(&global, a),
         Command::Verify(a) => verify::run(&global, a),
         Command::Reproduce(a) => reproduce::run(&global, a),
+        Command::Report(a) => report::run(&global, a),
         Command::Bench(a) => bench::run(&global, a),
         Command::Analyze(a) => analyze::run(&global, a),
         Command::Selftest(a) => selftest::run(&global, a),
@@ -86,8 +90,15 @@ pub struct Global {
     pub data: PathBuf,
 }
 
-/// After a run: the efficiency summary, the book, and the manifest (written last).
+/// After a run: the manifest over the new artifacts, then the book (HTML included).
 pub fn finish(g: &Global) -> Result<()> {
-    let _ = g;
-    Ok(())
+    report::render(
+        g,
+        &report::Args {
+            templates: "templates".into(),
+            book: "book".into(),
+            no_html: false,
+            keep_manifest: false,
+        },
+    )
 }

@@ -84,5 +84,29 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
         },
     )?;
     super::finish(g)?;
+    print_table1(g)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The run's Table 1 beside the paper's, on the terminal.
+fn print_table1(g: &Global) -> anyhow::Result<()> {
+    use ssmbench::{bench::{rows::read_rows, summary::summarize}, report::paper::TABLE1};
+    let rows = read_rows(&g.artifacts.join("efficiency").join("runs.csv"))?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let s = summarize(&rows);
+    let show = |v: Option<f64>| v.map_or("∞ (OOM)".to_string(), |x| format!("{x:.2}×"));
+    println!("Table 1     memory T/M            time T/M");
+    println!("     N      paper     ours        paper     ours");
+    for (row, (n, pm, pt)) in s.table1.iter().zip(TABLE1) {
+        println!(
+            "{n:>6}   {:>8} {:>8.2}×   {:>8} {:>8.2}×",
+            show(pm),
+            row.mem_ratio,
+            show(pt),
+            row.time_ratio
+        );
+    }
+    Ok(())
 }

@@ -75,6 +75,9 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
     // Which kernel each tuned problem got, and every rejected candidate, for the record.
     let choices_path = g.artifacts.join("selftest").join("kernels.txt");
     ssmbench::manifest::write_atomic(&choices_path, (choices.join("\n") + "\n").as_bytes())?;
+    // The CSV has no provenance columns: the revision that produced it, beside it.
+    let rev = ssmbench::provenance::Provenance::current().git_rev + "\n";
+    ssmbench::manifest::write_atomic(&g.artifacts.join("selftest").join("git_rev.txt"), rev.as_bytes())?;
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in &rows {
         w.serialize(r)?;

@@ -280,3 +280,39 @@ pub fn pin_dir(dir: &Path) -> Result<Manifest> {
     write_atomic(&dir.join("SHA256SUMS"), manifest.render().as_bytes())?;
     Ok(manifest)
 }
+
+/// The files `artifacts/SHA256SUMS` covers, relative to `root` (the repository root): every
+/// result under `artifacts/` except the manifest itself, and every input under `data/`.
+pub fn artifact_files(root: &Path, artifacts: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = list_files(artifacts, &["SHA256SUMS"])?;
+    files.extend(list_files(&root.join("data"), &[])?);
+    // Keep the data pin itself covered too.
+    let pin = root.join("data").join("SHA256SUMS");
+    if pin.exists() && !files.contains(&pin) {
+        files.push(pin);
+    }
+    let mut rel: Vec<PathBuf> = files
+        .into_iter()
+        .map(|f| f.strip_prefix(root).map(Path::to_path_buf).unwrap_or(f))
+        .collect();
+    rel.sort();
+    rel.dedup();
+    Ok(rel)
+}
+
+/// Writes `artifacts/SHA256SUMS` (sha256sum format, paths relative to `root`); the last file a
+/// run writes.
+pub fn write_artifacts_manifest(root: &Path, artifacts: &Path) -> Result<Manifest> {
+    let files = artifact_files(root, artifacts)?;
+    let manifest = Manifest::of_files(root, &files)?;
+    write_atomic(&artifacts.join("SHA256SUMS"), manifest.render().as_bytes())?;
+    Ok(manifest)
+}
+
+/// Re-hashes everything `artifacts/SHA256SUMS` lists, and reports files it does not list.
+pub fn verify_artifacts(root: &Path, artifacts: &Path) -> Result<Vec<Mismatch>> {
+    let manifest = Manifest::read(&artifacts.join("SHA256SUMS"))?;
+    let present = artifact_files(root, artifacts)?;
+    let present: Vec<PathBuf> = present.iter().map(|p| root.join(p)).collect();
+    Ok(check(root, &manifest, Some(&present)))
+}

@@ -4,4 +4,5 @@ mod analysis;
 mod data;
 mod kernels_reference;
 mod models;
+mod report;
 mod stats;

@@ -1,0 +1,266 @@
+//! The book's data: typed, serializable views built from the files under `artifacts/` alone
+//! (no model run, no GPU). A missing file leaves its part `None`, and the chapter says so.
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+use super::claims::{self, Claim, Evidence, Tally};
+use crate::{
+    analysis::{run::Tables, schema::RepresentationSummary, summary::summarize as summarize_repr},
+    bench::{
+        flops::{self, AttentionWork, Dims},
+        rows::{EfficiencyRow, read_rows},
+        summary::{EfficiencySummary, PAPER_LENGTHS, summarize},
+    },
+    manifest::Manifest,
+    pipeline::Inputs,
+    profile::{Profile, ProfileName},
+    provenance::Environment,
+    tokenize::CorpusStats,
+};
+
+/// A CSV read as rows of column → text (for tables the book prints as they are).
+pub type Records = Vec<BTreeMap<String, String>>;
+
+/// One row of the Performance chapter: ssmbench vs the paper's stack at one N.
+#[derive(Clone, Debug, Serialize)]
+pub struct PeerRow {
+    pub model: String,
+    pub ours: String,
+    pub theirs: String,
+    pub n: usize,
+    pub ours_ms: f64,
+    pub theirs_ms: f64,
+    /// theirs / ours: how many times faster ssmbench is.
+    pub speedup: f64,
+    pub ours_gib: f64,
+    pub theirs_gib: f64,
+    /// Achieved TFLOP/s of ssmbench's forward (FLOPs counted in `bench::flops`).
+    pub ours_tflops: f64,
+}
+
+/// Where the results came from, for the Methods and Artifacts chapters.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunInfo {
+    pub device: String,
+    pub driver: String,
+    pub software: String,
+    pub git_revs: Vec<String>,
+    pub first: String,
+    pub last: String,
+    /// The driver version `nvidia-smi` reported in the same device session, when logged.
+    pub driver_smi: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BookContext {
+    pub environment: Option<Environment>,
+    pub run: Option<RunInfo>,
+    pub corpus: Option<CorpusStats>,
+    pub efficiency: Option<EfficiencySummary>,
+    pub maxlen: Vec<EfficiencyRow>,
+    pub representation: Option<RepresentationSummary>,
+    /// Seeds actually present per model in the representation rows.
+    pub representation_seeds: BTreeMap<String, Vec<u64>>,
+    /// Whether both models finished every planned analysis seed.
+    pub representation_complete: bool,
+    pub peers: Vec<PeerRow>,
+    pub peer_software: String,
+    pub parity: Records,
+    pub selftest: Records,
+    pub selftest_rev: String,
+    pub claims: Vec<Claim>,
+    pub tally: Tally,
+    pub tolerance: f64,
+    pub params: (u64, u64),
+    pub manifest: Vec<(String, String)>,
+    pub plots: BTreeMap<String, String>,
+    pub paper: super::paper::PaperView,
+    /// Profile settings the chapters quote (lengths, seeds, protocol).
+    pub profile: Profile,
+}
+
+fn read_records(path: &Path) -> Result<Records> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let mut r = csv::Reader::from_path(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    r.deserialize()
+        .collect::<std::result::Result<_, _>>()
+        .with_context(|| format!("{}: not a CSV table", path.display()))
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path)?;
+    Ok(Some(serde_json::from_str(&text).with_context(|| format!("{}: unreadable JSON", path.display()))?))
+}
+
+fn run_info(rows: &[EfficiencyRow]) -> Option<RunInfo> {
+    let first = rows.iter().find(|r| r.stack == "ssmbench")?;
+    let mut revs: Vec<String> = rows.iter().filter(|r| r.stack == "ssmbench").map(|r| r.git_rev.clone()).collect();
+    revs.sort();
+    revs.dedup();
+    let stamps: Vec<&str> = rows.iter().map(|r| r.timestamp.as_str()).collect();
+    Some(RunInfo {
+        device: first.device.clone(),
+        driver: first.driver.clone(),
+        software: first.software.clone(),
+        git_revs: revs,
+        first: stamps.iter().min().map(|s| s.to_string()).unwrap_or_default(),
+        last: stamps.iter().max().map(|s| s.to_string()).unwrap_or_default(),
+        driver_smi: String::new(),
+    })
+}
+
+fn peers(s: &EfficiencySummary) -> Vec<PeerRow> {
+    let pairs = [
+        ("LLaMA", ("ssmbench", "llama", "eager"), ("hf", "llama", "eager")),
+        ("LLaMA", ("ssmbench", "llama", "fused"), ("hf", "llama", "sdpa")),
+        ("Mamba", ("ssmbench", "mamba", "fused"), ("hf", "mamba", "slow")),
+    ];
+    let find = |(st, m, v): (&str, &str, &str)| {
+        s.series.iter().find(|x| x.stack == st && x.model == m && x.variant == v && x.logits == "full")
+    };
+    let mut out = Vec::new();
+    for (model, a, b) in pairs {
+        let (Some(sa), Some(sb)) = (find(a), find(b)) else { continue };
+        for n in PAPER_LENGTHS {
+            let (Some(pa), Some(pb)) = (sa.at(n), sb.at(n)) else { continue };
+            let work = match (a.1, a.2) {
+                ("llama", "eager") => flops::llama(&Dims::PAPER_LLAMA, n, AttentionWork::FullSquare, false),
+                ("llama", _) => flops::llama(&Dims::PAPER_LLAMA, n, AttentionWork::CausalHalf, false),
+                _ => flops::mamba(&Dims::PAPER_MAMBA, n, false),
+            };
+            out.push(PeerRow {
+                model: model.into(),
+                ours: sa.label.clone(),
+                theirs: sb.label.clone(),
+                n,
+                ours_ms: pa.time_ms,
+                theirs_ms: pb.time_ms,
+                speedup: pb.time_ms / pa.time_ms,
+                ours_gib: pa.mem_gib,
+                theirs_gib: pb.mem_gib,
+                ours_tflops: work / (pa.time_ms * 1e-3) / 1e12,
+            });
+        }
+    }
+    out
+}
+
+/// Builds the whole context from `artifacts` (and, for §5.2's summary, the pinned data).
+pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
+    let environment: Option<Environment> = read_json(&artifacts.join("environment.json"))?;
+    let corpus: Option<CorpusStats> = read_json(&artifacts.join("tokens").join("corpus.json"))?;
+    let ours = read_rows(&artifacts.join("efficiency").join("runs.csv"))?;
+    let theirs = read_rows(&artifacts.join("peers").join("hf_bench.csv"))?;
+    let mut all = ours.clone();
+    all.extend(theirs.iter().cloned());
+    let efficiency = (!ours.is_empty()).then(|| summarize(&all));
+    let params = {
+        let p = |m: &str| ours.iter().find(|r| r.model == m && r.params > 0).map_or(0, |r| r.params);
+        (p("llama"), p("mamba"))
+    };
+    let rep_dir = artifacts.join("representation");
+    let tables = Tables::read(&rep_dir)?;
+    let mut representation_seeds: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for r in &tables.shift {
+        if r.model != "random" {
+            let v = representation_seeds.entry(r.model.clone()).or_default();
+            if !v.contains(&r.seed) {
+                v.push(r.seed);
+            }
+        }
+    }
+    let representation = if tables.shift.is_empty() {
+        None
+    } else {
+        let profile_name = match environment.as_ref().map(|e| e.profile.as_str()) {
+            Some("smoke") => ProfileName::Smoke,
+            _ => ProfileName::Paper,
+        };
+        let profile = Profile::get(profile_name);
+        let inputs = Inputs::prepare(data, &profile)?;
+        let backend = environment.as_ref().map_or("cuda".to_string(), |e| e.device.backend.clone());
+        let device = run_info(&ours).map_or(String::new(), |r| r.device);
+        let mut s = summarize_repr(&tables, &profile, &inputs, &backend, &device);
+        let mut seeds: Vec<u64> = representation_seeds.values().flatten().copied().collect();
+        seeds.sort();
+        seeds.dedup();
+        s.seeds = seeds;
+        Some(s)
+    };
+    let profile_seeds = Profile::get(match environment.as_ref().map(|e| e.profile.as_str()) {
+        Some("smoke") => ProfileName::Smoke,
+        _ => ProfileName::Paper,
+    })
+    .analysis
+    .seeds
+    .len();
+    let claims = claims::claims(&Evidence {
+        efficiency: efficiency.as_ref(),
+        representation: representation.as_ref(),
+        params,
+        remapped: corpus.as_ref().map_or((0, 0), |c| {
+            (c.mapping.remapped_tokens, c.mapping.max_raw_id as usize)
+        }),
+    });
+    let selftest = read_records(&artifacts.join("selftest").join("selftest.csv"))?;
+    let manifest_path = artifacts.join("SHA256SUMS");
+    let manifest = if manifest_path.exists() {
+        Manifest::read(&manifest_path)?.entries.into_iter().map(|(p, h)| (p, h)).collect()
+    } else {
+        Vec::new()
+    };
+    // `logs/nvidia-smi.csv`: "name, driver_version, memory.total" as the device run logged it.
+    let smi = std::fs::read_to_string(artifacts.join("logs").join("nvidia-smi.csv"))
+        .ok()
+        .and_then(|s| s.lines().nth(1).and_then(|l| l.split(',').nth(1)).map(|v| v.trim().to_string()))
+        .unwrap_or_default();
+    Ok(BookContext {
+        run: run_info(&ours).map(|r| RunInfo { driver_smi: smi, ..r }),
+        peers: efficiency.as_ref().map(peers).unwrap_or_default(),
+        peer_software: theirs.first().map(|r| r.software.clone()).unwrap_or_default(),
+        maxlen: read_rows(&artifacts.join("perf").join("maxlen.csv"))?,
+        parity: read_records(&artifacts.join("parity").join("parity.csv"))?,
+        selftest_rev: std::fs::read_to_string(artifacts.join("selftest").join("git_rev.txt"))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default(),
+        selftest,
+        tally: claims::tally(&claims),
+        tolerance: claims::TOLERANCE,
+        claims,
+        params,
+        manifest,
+        plots: BTreeMap::new(),
+        paper: super::paper::view(),
+        profile: Profile::get(match environment.as_ref().map(|e| e.profile.as_str()) {
+            Some("smoke") => ProfileName::Smoke,
+            _ => ProfileName::Paper,
+        }),
+        environment,
+        corpus,
+        efficiency,
+        representation,
+        representation_complete: ["llama", "mamba"].iter().all(|m| {
+            representation_seeds.get(*m).map_or(0, Vec::len) >= profile_seeds
+        }),
+        representation_seeds,
+    })
+}
+
+/// The repository root an artifacts directory belongs to (its parent; `.` for `artifacts`).
+pub fn root_of(artifacts: &Path) -> PathBuf {
+    artifacts
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}

@@ -1,0 +1,166 @@
+//! The report stage: the manifest and `verify`, strict templates, a deterministic smoke run on
+//! the CPU backend, and snapshots of the rendered chapters (numbers masked).
+
+use std::path::{Path, PathBuf};
+
+use ssmbench::{
+    backend::CpuPlatform,
+    bench::sweep::Isolation,
+    manifest::{self, Mismatch},
+    pipeline::Inputs,
+    profile::Profile,
+    report::{book, context},
+    reproduce::{Layout, Parts, reproduce},
+};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ssmbench-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn verify_catches_a_flipped_byte_a_missing_and_an_extra_file() {
+    let root = temp("verify");
+    let art = root.join("artifacts");
+    std::fs::create_dir_all(art.join("efficiency")).unwrap();
+    std::fs::create_dir_all(root.join("data")).unwrap();
+    std::fs::write(art.join("efficiency").join("runs.csv"), "a,b\n1,2\n").unwrap();
+    std::fs::write(art.join("environment.json"), "{}\n").unwrap();
+    std::fs::write(root.join("data").join("s.json"), "[]\n").unwrap();
+    manifest::write_artifacts_manifest(&root, &art).unwrap();
+    assert!(manifest::verify_artifacts(&root, &art).unwrap().is_empty());
+    let text = std::fs::read_to_string(art.join("SHA256SUMS")).unwrap();
+    assert!(text.contains("  artifacts/efficiency/runs.csv\n") && text.contains("  data/s.json\n"));
+
+    // One flipped byte.
+    std::fs::write(art.join("efficiency").join("runs.csv"), "a,b\n1,3\n").unwrap();
+    let m = manifest::verify_artifacts(&root, &art).unwrap();
+    assert!(matches!(&m[..], [Mismatch::Changed { path, .. }] if path == "artifacts/efficiency/runs.csv"), "{m:?}");
+    std::fs::write(art.join("efficiency").join("runs.csv"), "a,b\n1,2\n").unwrap();
+
+    // A missing file and an extra one.
+    std::fs::remove_file(art.join("environment.json")).unwrap();
+    std::fs::write(art.join("extra.csv"), "x\n").unwrap();
+    let m = manifest::verify_artifacts(&root, &art).unwrap();
+    assert!(m.iter().any(|x| matches!(x, Mismatch::Missing { path, .. } if path == "artifacts/environment.json")), "{m:?}");
+    assert!(m.iter().any(|x| matches!(x, Mismatch::Extra { path, .. } if path == "artifacts/extra.csv")), "{m:?}");
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[test]
+fn a_template_that_names_a_missing_field_fails() {
+    let dir = temp("strict");
+    std::fs::write(dir.join("t.md.j2"), "value: {{ efficiency.no_such_field }}\n").unwrap();
+    let env = book::environment(&dir);
+    let err = env
+        .get_template("t.md.j2")
+        .unwrap()
+        .render(minijinja::context! { efficiency => minijinja::context! { table1 => 1 } });
+    assert!(err.is_err(), "strict undefined must reject a missing field");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Runs the smoke profile on the CPU backend into `art` (the shipped data).
+fn smoke_run(art: &Path) {
+    let profile = Profile::smoke();
+    let data = repo().join("data").join("sessions");
+    let inputs = Inputs::prepare(&data, &profile).unwrap();
+    reproduce(
+        &CpuPlatform::new(),
+        &profile,
+        &inputs,
+        &Layout::new(art),
+        &Parts::default(),
+        &Isolation::InProcess,
+        true,
+    )
+    .unwrap();
+}
+
+/// Files whose bytes do not depend on timing or the clock.
+fn deterministic_files(art: &Path) -> Vec<(String, String)> {
+    manifest::list_files(art, &[])
+        .unwrap()
+        .into_iter()
+        .filter(|p| {
+            let s = p.to_string_lossy();
+            s.contains("/representation/") || s.contains("/tokens/")
+        })
+        .map(|p| {
+            let rel = p.strip_prefix(art).unwrap().to_string_lossy().to_string();
+            (rel, manifest::sha256_file(&p).unwrap())
+        })
+        .collect()
+}
+
+/// Replaces every digit run with `#`, so timings and measured values do not make the
+/// snapshot flaky, while the structure (headings, columns, rows, verdict words) is checked.
+fn mask(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_digits = false;
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                out.push('#');
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn smoke_run_is_deterministic_and_its_chapters_match_their_snapshots() {
+    let (a, b) = (temp("smoke-a"), temp("smoke-b"));
+    let (art_a, art_b) = (a.join("artifacts"), b.join("artifacts"));
+    smoke_run(&art_a);
+    smoke_run(&art_b);
+    let (ha, hb) = (deterministic_files(&art_a), deterministic_files(&art_b));
+    assert!(ha.len() >= 5, "expected representation and token files, got {ha:?}");
+    assert_eq!(ha, hb, "two smoke runs must give identical non-timing artifacts");
+
+    // Chapters from these artifacts, with the repository's templates.
+    let mut ctx = context::build(&art_a, &repo().join("data").join("sessions")).unwrap();
+    // The CPU's name is the machine's, not the code's: keep it out of the snapshot.
+    if let Some(r) = ctx.run.as_mut() {
+        r.device = "DEVICE".into();
+        r.git_revs = vec!["REV".into()];
+        r.software = "SOFTWARE".into();
+    }
+    if let Some(e) = ctx.environment.as_mut() {
+        e.device.name = "DEVICE".into();
+        e.os = "OS".into();
+        e.rustc = "RUSTC".into();
+        e.git_rev = "REV".into();
+    }
+    let chapters = book::render_chapters(&ctx, &repo().join("templates")).unwrap();
+    let snaps = repo().join("tests").join("snapshots");
+    let update = std::env::var_os("SSMBENCH_UPDATE_SNAPSHOTS").is_some();
+    let mut missing = Vec::new();
+    for (name, text) in &chapters {
+        let masked = mask(text);
+        let path = snaps.join(format!("{name}.snap"));
+        if update || !path.exists() {
+            std::fs::create_dir_all(&snaps).unwrap();
+            std::fs::write(&path, &masked).unwrap();
+            missing.push(name.clone());
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(masked, want, "{name} differs from {} (SSMBENCH_UPDATE_SNAPSHOTS=1 to accept)", path.display());
+    }
+    if !update {
+        assert!(missing.is_empty(), "snapshots written for {missing:?}: review and commit them");
+    }
+    let _ = std::fs::remove_dir_all(a);
+    let _ = std::fs::remove_dir_all(b);
+}
