@@ -223,7 +223,16 @@ pub fn run_analysis<P: Platform>(
                     .shift
                     .push(shift_row(model.as_str(), protocol, seed, &m));
             }
-            context_unit::<P>(platform, profile, &sess, model, seed, ad.as_ref(), lm.as_ref(), &mut tables)?;
+            context_unit::<P>(
+                platform,
+                profile,
+                &sess,
+                model,
+                seed,
+                ad.as_ref(),
+                lm.as_ref(),
+                &mut tables,
+            )?;
             drop((ad, lm));
             // shift.csv is written last and marks this unit complete.
             tables.write(dir)?;
@@ -289,9 +298,17 @@ fn shift_row(model: &str, protocol: &str, seed: u64, m: &shift::ShiftMetrics) ->
 /// The model for `seed` on the autodiff backend with frozen parameters (only the input
 /// embeddings are differentiated), and the same weights on the plain backend (`valid()`
 /// shares the device buffers) for the forward-only analyses: drawn once per unit.
-type Pair<P> = (Box<dyn CausalLm<<P as Platform>::AD>>, Box<dyn CausalLm<<P as Platform>::B>>);
+type Pair<P> = (
+    Box<dyn CausalLm<<P as Platform>::AD>>,
+    Box<dyn CausalLm<<P as Platform>::B>>,
+);
 
-fn build_pair<P: Platform>(platform: &P, profile: &Profile, model: ModelKind, seed: u64) -> Pair<P> {
+fn build_pair<P: Platform>(
+    platform: &P,
+    profile: &Profile,
+    model: ModelKind,
+    seed: u64,
+) -> Pair<P> {
     let device = platform.ad_device();
     match model {
         ModelKind::Llama => {

@@ -322,7 +322,9 @@ impl PeakProbe {
 pub fn configure_runtime() {
     use cubecl::config::{CubeClRuntimeConfig, RuntimeConfig, cache::CacheConfig};
     let mut config = CubeClRuntimeConfig::default();
-    config.compilation.cache = Some(CacheConfig::File(std::env::temp_dir().join("ssmbench-kernel-cache")));
+    config.compilation.cache = Some(CacheConfig::File(
+        std::env::temp_dir().join("ssmbench-kernel-cache"),
+    ));
     // Setting twice panics; a second call in the same process keeps the first setting.
     let _ = std::panic::catch_unwind(|| CubeClRuntimeConfig::set(config));
 }

@@ -46,7 +46,12 @@ pub struct Check {
 }
 
 /// Variants measured for comparison only (see [`Check::in_use`]).
-pub const COMPARISON_ONLY: &[&str] = &["burn-default", "chunked", "burn-flash-unit", "burn-flash-tf32"];
+pub const COMPARISON_ONLY: &[&str] = &[
+    "burn-default",
+    "chunked",
+    "burn-flash-unit",
+    "burn-flash-tf32",
+];
 
 /// What to run: lengths and channel counts.
 #[derive(Clone, Debug)]
@@ -238,7 +243,12 @@ pub fn run<P: Platform>(
 
     // FP32 matmul against an f64 host product, and Burn's own (autotuned) matmul beside it.
     // (1000, 1000, 64) and (1000, 64, 1000): attention's products at a length off the tile grid.
-    for &(m, k, n) in &[(64usize, 48usize, 80usize), (1000, 512, 2048), (1000, 1000, 64), (1000, 64, 1000)] {
+    for &(m, k, n) in &[
+        (64usize, 48usize, 80usize),
+        (1000, 512, 2048),
+        (1000, 1000, 64),
+        (1000, 64, 1000),
+    ] {
         rec.say(&format!("matmul {m}x{k}x{n}"));
         let a = randn::<B<P>, 2>(seed, "ma", [m, k], 1.0, &device);
         let b = randn::<B<P>, 2>(seed, "mb", [k, n], 1.0, &device);
@@ -423,7 +433,9 @@ pub fn run<P: Platform>(
             // A comparison kernel may refuse a shape (Burn's tensor-core flash kernel does): a row.
             let tried = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let _ = B::<P>::fused_causal_attention(q.clone(), k.clone(), v.clone());
-                time_ms(platform, || B::<P>::fused_causal_attention(q.clone(), k.clone(), v.clone()))
+                time_ms(platform, || {
+                    B::<P>::fused_causal_attention(q.clone(), k.clone(), v.clone())
+                })
             }));
             let (tf, fast) = match tried {
                 Ok(r) => r,

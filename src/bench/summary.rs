@@ -80,7 +80,12 @@ pub fn series(rows: &[EfficiencyRow]) -> Vec<Series> {
         BTreeMap::new();
     for r in rows {
         groups
-            .entry((r.stack.clone(), r.model.clone(), r.variant.clone(), r.logits.clone()))
+            .entry((
+                r.stack.clone(),
+                r.model.clone(),
+                r.variant.clone(),
+                r.logits.clone(),
+            ))
             .or_default()
             .push(r);
     }
@@ -139,12 +144,20 @@ fn point(n: usize, rows: &[&EfficiencyRow]) -> Point {
         n,
         time_ms: stats::mean(&seed_time).unwrap_or(f64::NAN),
         // One seed: the sd of its runs; several: the sd across seeds.
-        time_sd: if seed_time.len() > 1 { sd(&seed_time) } else { sd(&all) },
+        time_sd: if seed_time.len() > 1 {
+            sd(&seed_time)
+        } else {
+            sd(&all)
+        },
         time_median: stats::median(&all).unwrap_or(f64::NAN),
         time_min: all.iter().copied().fold(f64::INFINITY, f64::min),
         time_max: all.iter().copied().fold(f64::NEG_INFINITY, f64::max),
         mem_gib: stats::mean(&seed_mem).unwrap_or(f64::NAN),
-        mem_sd: if seed_mem.len() > 1 { sd(&seed_mem) } else { 0.0 },
+        mem_sd: if seed_mem.len() > 1 {
+            sd(&seed_mem)
+        } else {
+            0.0
+        },
         seeds: seeds.len(),
         runs: all.len(),
         error: failure.unwrap_or_default(),
@@ -196,7 +209,9 @@ fn fit_series(
     if xs.len() < powers.len() {
         return None;
     }
-    fit_powers(&xs, &ys, powers).ok().map(|f| Equation::from_fit(&f, &xs))
+    fit_powers(&xs, &ys, powers)
+        .ok()
+        .map(|f| Equation::from_fit(&f, &xs))
 }
 
 /// Memory and time fits of one series.
@@ -281,7 +296,11 @@ fn ratio(a: Option<&Point>, b: Option<&Point>, f: impl Fn(&Point) -> f64) -> f64
 }
 
 fn table2(s: &Series, fits: &Fits, quadratic: bool) -> Table2Column {
-    let paper: Vec<&Point> = s.points.iter().filter(|p| PAPER_LENGTHS.contains(&p.n)).collect();
+    let paper: Vec<&Point> = s
+        .points
+        .iter()
+        .filter(|p| PAPER_LENGTHS.contains(&p.n))
+        .collect();
     let ok: Vec<&&Point> = paper.iter().filter(|p| p.ok()).collect();
     let mem: Vec<f64> = ok.iter().map(|p| p.mem_gib).collect();
     let time: Vec<f64> = ok.iter().map(|p| p.time_ms).collect();
@@ -295,8 +314,16 @@ fn table2(s: &Series, fits: &Fits, quadratic: bool) -> Table2Column {
         max_n: s.max_n,
         failures: paper.len() - ok.len(),
         lengths: paper.len(),
-        r_squared_quadratic: if quadratic { r2(&fits.time).min(r2(&fits.memory)) } else { f64::NAN },
-        r_squared_linear: if quadratic { f64::NAN } else { r2(&fits.time).min(r2(&fits.memory)) },
+        r_squared_quadratic: if quadratic {
+            r2(&fits.time).min(r2(&fits.memory))
+        } else {
+            f64::NAN
+        },
+        r_squared_linear: if quadratic {
+            f64::NAN
+        } else {
+            r2(&fits.time).min(r2(&fits.memory))
+        },
     }
 }
 

@@ -37,7 +37,11 @@ pub enum Isolation {
 pub fn variants(fused: bool) -> Vec<(ModelKind, &'static str)> {
     // Mamba first: it is the paper's subject and the cheapest to sweep far.
     if fused {
-        vec![(ModelKind::Mamba, "fused"), (ModelKind::Llama, "fused"), (ModelKind::Llama, "eager")]
+        vec![
+            (ModelKind::Mamba, "fused"),
+            (ModelKind::Llama, "fused"),
+            (ModelKind::Llama, "eager"),
+        ]
     } else {
         vec![(ModelKind::Mamba, "reference"), (ModelKind::Llama, "eager")]
     }

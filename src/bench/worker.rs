@@ -263,8 +263,13 @@ pub fn run_worker<P: Platform>(
                     "time budget: predicted {predicted:.1} s per forward from N = {prev_n} (budget {:.0} s)",
                     spec.max_forward_s
                 );
-                let params = current.as_ref().map_or(0, |(_, m)| m.parameter_count() as u64);
-                emit(WorkerEvent::Row(Box::new(EfficiencyRow { error: reason, ..row(spec, platform, seed, n, params) })));
+                let params = current
+                    .as_ref()
+                    .map_or(0, |(_, m)| m.parameter_count() as u64);
+                emit(WorkerEvent::Row(Box::new(EfficiencyRow {
+                    error: reason,
+                    ..row(spec, platform, seed, n, params)
+                })));
                 emit(WorkerEvent::Done { seed, n });
                 failed_seed = Some(seed);
                 continue;

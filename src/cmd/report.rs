@@ -34,7 +34,11 @@ pub fn render(g: &Global, a: &Args) -> Result<()> {
         book: a.book.clone(),
     };
     let written = book::render(&paths)?;
-    eprintln!("rendered {} chapters into {}", written.len(), a.book.join("src").display());
+    eprintln!(
+        "rendered {} chapters into {}",
+        written.len(),
+        a.book.join("src").display()
+    );
     if !a.no_html {
         let index = book::build_html(&a.book)?;
         println!("book: {}", index.display());

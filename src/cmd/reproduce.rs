@@ -90,7 +90,10 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
 
 /// The run's Table 1 beside the paper's, on the terminal.
 fn print_table1(g: &Global) -> anyhow::Result<()> {
-    use ssmbench::{bench::{rows::read_rows, summary::summarize}, report::paper::TABLE1};
+    use ssmbench::{
+        bench::{rows::read_rows, summary::summarize},
+        report::paper::TABLE1,
+    };
     let rows = read_rows(&g.artifacts.join("efficiency").join("runs.csv"))?;
     if rows.is_empty() {
         return Ok(());

@@ -56,7 +56,10 @@ impl PlatformTask for Task {
                     "burn-flash-unit",
                     Box::new(|| set_flash_kind(FlashKind::Unit)),
                 ),
-                ("burn-flash-tf32", Box::new(|| set_flash_kind(FlashKind::Accelerated))),
+                (
+                    "burn-flash-tf32",
+                    Box::new(|| set_flash_kind(FlashKind::Accelerated)),
+                ),
             ]
         } else {
             vec![]
@@ -77,7 +80,10 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
     ssmbench::manifest::write_atomic(&choices_path, (choices.join("\n") + "\n").as_bytes())?;
     // The CSV has no provenance columns: the revision that produced it, beside it.
     let rev = ssmbench::provenance::Provenance::current().git_rev + "\n";
-    ssmbench::manifest::write_atomic(&g.artifacts.join("selftest").join("git_rev.txt"), rev.as_bytes())?;
+    ssmbench::manifest::write_atomic(
+        &g.artifacts.join("selftest").join("git_rev.txt"),
+        rev.as_bytes(),
+    )?;
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in &rows {
         w.serialize(r)?;

@@ -311,7 +311,14 @@ pub fn write_artifacts_manifest(root: &Path, artifacts: &Path) -> Result<Manifes
 
 /// Re-hashes everything `artifacts/SHA256SUMS` lists, and reports files it does not list.
 pub fn verify_artifacts(root: &Path, artifacts: &Path) -> Result<Vec<Mismatch>> {
-    let manifest = Manifest::read(&artifacts.join("SHA256SUMS"))?;
+    let path = artifacts.join("SHA256SUMS");
+    if !path.exists() {
+        bail!(
+            "{}: no manifest — write it with 'ssmbench report' (or run 'ssmbench reproduce')",
+            path.display()
+        );
+    }
+    let manifest = Manifest::read(&path)?;
     let present = artifact_files(root, artifacts)?;
     let present: Vec<PathBuf> = present.iter().map(|p| root.join(p)).collect();
     Ok(check(root, &manifest, Some(&present)))

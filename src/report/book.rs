@@ -104,7 +104,10 @@ fn write_plots(ctx: &mut BookContext, artifacts: &Path, src: &Path) -> Result<()
     let mut put = |name: &str, svg: String| -> Result<()> {
         if !svg.is_empty() {
             write_atomic(&dir.join(name), svg.as_bytes())?;
-            ctx.plots.insert(name.trim_end_matches(".svg").to_string(), format!("plots/{name}"));
+            ctx.plots.insert(
+                name.trim_end_matches(".svg").to_string(),
+                format!("plots/{name}"),
+            );
         }
         Ok(())
     };
@@ -114,7 +117,11 @@ fn write_plots(ctx: &mut BookContext, artifacts: &Path, src: &Path) -> Result<()
     };
     put("time.svg", time)?;
     put("memory.svg", memory)?;
-    let layers = ctx.representation.as_ref().map(plots::layers).unwrap_or_default();
+    let layers = ctx
+        .representation
+        .as_ref()
+        .map(plots::layers)
+        .unwrap_or_default();
     put("layers.svg", layers)?;
     let tables = Tables::read(&artifacts.join("representation"))?;
     if !tables.roc.is_empty() {
@@ -149,7 +156,8 @@ pub fn render(paths: &BookPaths) -> Result<Vec<PathBuf>> {
 pub fn build_html(book: &Path) -> Result<PathBuf> {
     let md = mdbook_driver::MDBook::load(book)
         .map_err(|e| anyhow!("{}: cannot load the book: {e:#}", book.display()))?;
-    md.build().map_err(|e| anyhow!("{}: mdBook build failed: {e:#}", book.display()))?;
+    md.build()
+        .map_err(|e| anyhow!("{}: mdBook build failed: {e:#}", book.display()))?;
     let index = book.join("book").join("index.html");
     index
         .exists()

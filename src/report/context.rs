@@ -89,7 +89,8 @@ fn read_records(path: &Path) -> Result<Records> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let mut r = csv::Reader::from_path(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let mut r =
+        csv::Reader::from_path(path).with_context(|| format!("{}: cannot open", path.display()))?;
     r.deserialize()
         .collect::<std::result::Result<_, _>>()
         .with_context(|| format!("{}: not a CSV table", path.display()))
@@ -100,12 +101,18 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
         return Ok(None);
     }
     let text = std::fs::read_to_string(path)?;
-    Ok(Some(serde_json::from_str(&text).with_context(|| format!("{}: unreadable JSON", path.display()))?))
+    Ok(Some(serde_json::from_str(&text).with_context(|| {
+        format!("{}: unreadable JSON", path.display())
+    })?))
 }
 
 fn run_info(rows: &[EfficiencyRow]) -> Option<RunInfo> {
     let first = rows.iter().find(|r| r.stack == "ssmbench")?;
-    let mut revs: Vec<String> = rows.iter().filter(|r| r.stack == "ssmbench").map(|r| r.git_rev.clone()).collect();
+    let mut revs: Vec<String> = rows
+        .iter()
+        .filter(|r| r.stack == "ssmbench")
+        .map(|r| r.git_rev.clone())
+        .collect();
     revs.sort();
     revs.dedup();
     let stamps: Vec<&str> = rows.iter().map(|r| r.timestamp.as_str()).collect();
@@ -114,29 +121,59 @@ fn run_info(rows: &[EfficiencyRow]) -> Option<RunInfo> {
         driver: first.driver.clone(),
         software: first.software.clone(),
         git_revs: revs,
-        first: stamps.iter().min().map(|s| s.to_string()).unwrap_or_default(),
-        last: stamps.iter().max().map(|s| s.to_string()).unwrap_or_default(),
+        first: stamps
+            .iter()
+            .min()
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        last: stamps
+            .iter()
+            .max()
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
         driver_smi: String::new(),
     })
 }
 
 fn peers(s: &EfficiencySummary) -> Vec<PeerRow> {
     let pairs = [
-        ("LLaMA", ("ssmbench", "llama", "eager"), ("hf", "llama", "eager")),
-        ("LLaMA", ("ssmbench", "llama", "fused"), ("hf", "llama", "sdpa")),
-        ("Mamba", ("ssmbench", "mamba", "fused"), ("hf", "mamba", "slow")),
+        (
+            "LLaMA",
+            ("ssmbench", "llama", "eager"),
+            ("hf", "llama", "eager"),
+        ),
+        (
+            "LLaMA",
+            ("ssmbench", "llama", "fused"),
+            ("hf", "llama", "sdpa"),
+        ),
+        (
+            "Mamba",
+            ("ssmbench", "mamba", "fused"),
+            ("hf", "mamba", "slow"),
+        ),
     ];
     let find = |(st, m, v): (&str, &str, &str)| {
-        s.series.iter().find(|x| x.stack == st && x.model == m && x.variant == v && x.logits == "full")
+        s.series
+            .iter()
+            .find(|x| x.stack == st && x.model == m && x.variant == v && x.logits == "full")
     };
     let mut out = Vec::new();
     for (model, a, b) in pairs {
-        let (Some(sa), Some(sb)) = (find(a), find(b)) else { continue };
+        let (Some(sa), Some(sb)) = (find(a), find(b)) else {
+            continue;
+        };
         for n in PAPER_LENGTHS {
-            let (Some(pa), Some(pb)) = (sa.at(n), sb.at(n)) else { continue };
+            let (Some(pa), Some(pb)) = (sa.at(n), sb.at(n)) else {
+                continue;
+            };
             let work = match (a.1, a.2) {
-                ("llama", "eager") => flops::llama(&Dims::PAPER_LLAMA, n, AttentionWork::FullSquare, false),
-                ("llama", _) => flops::llama(&Dims::PAPER_LLAMA, n, AttentionWork::CausalHalf, false),
+                ("llama", "eager") => {
+                    flops::llama(&Dims::PAPER_LLAMA, n, AttentionWork::FullSquare, false)
+                }
+                ("llama", _) => {
+                    flops::llama(&Dims::PAPER_LLAMA, n, AttentionWork::CausalHalf, false)
+                }
                 _ => flops::mamba(&Dims::PAPER_MAMBA, n, false),
             };
             out.push(PeerRow {
@@ -166,7 +203,11 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
     all.extend(theirs.iter().cloned());
     let efficiency = (!ours.is_empty()).then(|| summarize(&all));
     let params = {
-        let p = |m: &str| ours.iter().find(|r| r.model == m && r.params > 0).map_or(0, |r| r.params);
+        let p = |m: &str| {
+            ours.iter()
+                .find(|r| r.model == m && r.params > 0)
+                .map_or(0, |r| r.params)
+        };
         (p("llama"), p("mamba"))
     };
     let rep_dir = artifacts.join("representation");
@@ -189,7 +230,9 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
         };
         let profile = Profile::get(profile_name);
         let inputs = Inputs::prepare(data, &profile)?;
-        let backend = environment.as_ref().map_or("cuda".to_string(), |e| e.device.backend.clone());
+        let backend = environment
+            .as_ref()
+            .map_or("cuda".to_string(), |e| e.device.backend.clone());
         let device = run_info(&ours).map_or(String::new(), |r| r.device);
         let mut s = summarize_repr(&tables, &profile, &inputs, &backend, &device);
         let mut seeds: Vec<u64> = representation_seeds.values().flatten().copied().collect();
@@ -216,19 +259,33 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
     let selftest = read_records(&artifacts.join("selftest").join("selftest.csv"))?;
     let manifest_path = artifacts.join("SHA256SUMS");
     let manifest = if manifest_path.exists() {
-        Manifest::read(&manifest_path)?.entries.into_iter().map(|(p, h)| (p, h)).collect()
+        Manifest::read(&manifest_path)?
+            .entries
+            .into_iter()
+            .collect()
     } else {
         Vec::new()
     };
     // `logs/nvidia-smi.csv`: "name, driver_version, memory.total" as the device run logged it.
     let smi = std::fs::read_to_string(artifacts.join("logs").join("nvidia-smi.csv"))
         .ok()
-        .and_then(|s| s.lines().nth(1).and_then(|l| l.split(',').nth(1)).map(|v| v.trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .nth(1)
+                .and_then(|l| l.split(',').nth(1))
+                .map(|v| v.trim().to_string())
+        })
         .unwrap_or_default();
     Ok(BookContext {
-        run: run_info(&ours).map(|r| RunInfo { driver_smi: smi, ..r }),
+        run: run_info(&ours).map(|r| RunInfo {
+            driver_smi: smi,
+            ..r
+        }),
         peers: efficiency.as_ref().map(peers).unwrap_or_default(),
-        peer_software: theirs.first().map(|r| r.software.clone()).unwrap_or_default(),
+        peer_software: theirs
+            .first()
+            .map(|r| r.software.clone())
+            .unwrap_or_default(),
         maxlen: read_rows(&artifacts.join("perf").join("maxlen.csv"))?,
         parity: read_records(&artifacts.join("parity").join("parity.csv"))?,
         selftest_rev: std::fs::read_to_string(artifacts.join("selftest").join("git_rev.txt"))
@@ -250,9 +307,9 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
         corpus,
         efficiency,
         representation,
-        representation_complete: ["llama", "mamba"].iter().all(|m| {
-            representation_seeds.get(*m).map_or(0, Vec::len) >= profile_seeds
-        }),
+        representation_complete: ["llama", "mamba"]
+            .iter()
+            .all(|m| representation_seeds.get(*m).map_or(0, Vec::len) >= profile_seeds),
         representation_seeds,
     })
 }

@@ -52,7 +52,10 @@ pub const T4_COV: (f64, f64) = (0.08, 0.52);
 pub const T4_ADVANTAGE: (f64, f64, f64) = (3.8, 7.1, 6.5);
 
 /// Table 5 (Mamba, Transformer): AUC, F1, F1 at the optimal threshold, TPR at FPR 0.1.
-pub const T5: [(f64, f64, f64, f64); 2] = [(0.7834, 0.6667, 0.7273, 0.65), (0.7123, 0.5714, 0.6452, 0.52)];
+pub const T5: [(f64, f64, f64, f64); 2] = [
+    (0.7834, 0.6667, 0.7273, 0.65),
+    (0.7123, 0.5714, 0.6452, 0.52),
+];
 
 /// §4.2: "approximately matched parameter counts of 50 million parameters each".
 pub const PARAMS: f64 = 50e6;

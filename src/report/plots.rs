@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use crate::{
     analysis::{run::Tables, schema::RepresentationSummary},
-    bench::summary::{Equation, EfficiencySummary},
+    bench::summary::{EfficiencySummary, Equation},
 };
 
 const PALETTE: [RGBColor; 7] = [
@@ -39,10 +39,21 @@ fn draw_scaling(s: &EfficiencySummary, memory: bool, out: &mut String) -> Res {
         .iter()
         .filter(|x| x.logits == "full" && x.points.iter().any(|p| p.ok()))
         .collect();
-    let val = |p: &crate::bench::summary::Point| if memory { (p.mem_gib, p.mem_sd) } else { (p.time_ms, p.time_sd) };
+    let val = |p: &crate::bench::summary::Point| {
+        if memory {
+            (p.mem_gib, p.mem_sd)
+        } else {
+            (p.time_ms, p.time_sd)
+        }
+    };
     let pts: Vec<(f64, f64)> = series
         .iter()
-        .flat_map(|x| x.points.iter().filter(|p| p.ok()).map(|p| (p.n as f64, val(p).0)))
+        .flat_map(|x| {
+            x.points
+                .iter()
+                .filter(|p| p.ok())
+                .map(|p| (p.n as f64, val(p).0))
+        })
         .filter(|(_, y)| *y > 0.0)
         .collect();
     if pts.is_empty() {
@@ -53,7 +64,11 @@ fn draw_scaling(s: &EfficiencySummary, memory: bool, out: &mut String) -> Res {
     let y1 = pts.iter().map(|p| p.1).fold(0.0, f64::max) * 2.0;
     let root = SVGBackend::with_string(out, (860, 520)).into_drawing_area();
     root.fill(&WHITE)?;
-    let title = if memory { "Peak memory vs sequence length" } else { "Forward time vs sequence length" };
+    let title = if memory {
+        "Peak memory vs sequence length"
+    } else {
+        "Forward time vs sequence length"
+    };
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 20))
         .margin(12)
@@ -63,9 +78,19 @@ fn draw_scaling(s: &EfficiencySummary, memory: bool, out: &mut String) -> Res {
     chart
         .configure_mesh()
         .x_desc("N (tokens)")
-        .y_desc(if memory { "peak allocated (GiB)" } else { "mean time (ms)" })
+        .y_desc(if memory {
+            "peak allocated (GiB)"
+        } else {
+            "mean time (ms)"
+        })
         .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| if *v >= 1.0 { format!("{v:.0}") } else { format!("{v:.2}") })
+        .y_label_formatter(&|v| {
+            if *v >= 1.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.2}")
+            }
+        })
         .draw()?;
     for (i, x) in series.iter().enumerate() {
         let c = PALETTE[i % PALETTE.len()];
@@ -73,21 +98,51 @@ fn draw_scaling(s: &EfficiencySummary, memory: bool, out: &mut String) -> Res {
             .points
             .iter()
             .filter(|p| p.ok())
-            .map(|p| (p.n as f64, val(p).0, if val(p).1.is_finite() { val(p).1 } else { 0.0 }))
+            .map(|p| {
+                (
+                    p.n as f64,
+                    val(p).0,
+                    if val(p).1.is_finite() { val(p).1 } else { 0.0 },
+                )
+            })
             .collect();
         chart
-            .draw_series(LineSeries::new(ok.iter().map(|p| (p.0, p.1)), c.stroke_width(2)))?
+            .draw_series(LineSeries::new(
+                ok.iter().map(|p| (p.0, p.1)),
+                c.stroke_width(2),
+            ))?
             .label(x.label.clone())
             .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 18, b)], c.stroke_width(2)));
         chart.draw_series(ok.iter().map(|p| Circle::new((p.0, p.1), 3, c.filled())))?;
         chart.draw_series(ok.iter().filter(|p| p.2 > 0.0).map(|p| {
-            ErrorBar::new_vertical(p.0, (p.1 - p.2).max(y0), p.1, p.1 + p.2, c.stroke_width(1), 6)
+            ErrorBar::new_vertical(
+                p.0,
+                (p.1 - p.2).max(y0),
+                p.1,
+                p.1 + p.2,
+                c.stroke_width(1),
+                6,
+            )
         }))?;
     }
     // Fitted curves on the paper's range, and where they cross.
     let fits = [
-        (if memory { &s.llama_paper.memory } else { &s.llama_paper.time }, "fit: αN² + βN + γ (LLaMA, materialised)"),
-        (if memory { &s.mamba_paper.memory } else { &s.mamba_paper.time }, "fit: α′N + γ′ (Mamba)"),
+        (
+            if memory {
+                &s.llama_paper.memory
+            } else {
+                &s.llama_paper.time
+            },
+            "fit: αN² + βN + γ (LLaMA, materialised)",
+        ),
+        (
+            if memory {
+                &s.mamba_paper.memory
+            } else {
+                &s.mamba_paper.time
+            },
+            "fit: α′N + γ′ (Mamba)",
+        ),
     ];
     for (k, (e, name)) in fits.iter().enumerate() {
         let Some(e) = e else { continue };
@@ -102,8 +157,16 @@ fn draw_scaling(s: &EfficiencySummary, memory: bool, out: &mut String) -> Res {
             .label(name.to_string())
             .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 18, b)], c.stroke_width(1)));
     }
-    let crossings = if memory { &s.memory_crossings } else { &s.time_crossings };
-    if let Some(e) = if memory { &s.mamba_paper.memory } else { &s.mamba_paper.time } {
+    let crossings = if memory {
+        &s.memory_crossings
+    } else {
+        &s.time_crossings
+    };
+    if let Some(e) = if memory {
+        &s.mamba_paper.memory
+    } else {
+        &s.mamba_paper.time
+    } {
         for &n in crossings.iter().filter(|n| **n > x0 && **n < x1) {
             let y = eval(e, n);
             if y > y0 && y < y1 {
@@ -141,37 +204,66 @@ fn draw_layers(r: &RepresentationSummary, out: &mut String) -> Res {
     let panels = root.split_evenly((2, 2));
     type Get = fn(&crate::analysis::schema::LayerSummary) -> crate::analysis::schema::MeanSd;
     let specs: [(&str, Get); 4] = [
-        ("Mamba state velocity (mean ‖hₜ − hₜ₋₁‖)", |l| l.mamba_velocity),
+        (
+            "Mamba state velocity (mean ‖hₜ − hₜ₋₁‖)",
+            |l| l.mamba_velocity,
+        ),
         ("Mamba final-token norm ‖h‖", |l| l.mamba_norm),
         ("LLaMA attention entropy (nats)", |l| l.attn_entropy),
-        ("LLaMA mean attention distance (tokens)", |l| l.attn_distance),
+        ("LLaMA mean attention distance (tokens)", |l| {
+            l.attn_distance
+        }),
     ];
     for (k, (panel, (title, get))) in panels.iter().zip(specs.iter()).enumerate() {
         let v: Vec<(f64, f64, f64)> = r
             .layers
             .iter()
-            .map(|l| (l.layer as f64, get(l).mean, if get(l).sd.is_finite() { get(l).sd } else { 0.0 }))
+            .map(|l| {
+                (
+                    l.layer as f64,
+                    get(l).mean,
+                    if get(l).sd.is_finite() {
+                        get(l).sd
+                    } else {
+                        0.0
+                    },
+                )
+            })
             .filter(|p| p.1.is_finite())
             .collect();
         if v.is_empty() {
             continue;
         }
         let lo = v.iter().map(|p| p.1 - p.2).fold(f64::INFINITY, f64::min);
-        let hi = v.iter().map(|p| p.1 + p.2).fold(f64::NEG_INFINITY, f64::max);
+        let hi = v
+            .iter()
+            .map(|p| p.1 + p.2)
+            .fold(f64::NEG_INFINITY, f64::max);
         let pad = ((hi - lo) * 0.1).max(hi.abs() * 0.01).max(1e-9);
         let mut chart = ChartBuilder::on(panel)
             .caption(*title, ("sans-serif", 16))
             .margin(10)
             .x_label_area_size(32)
             .y_label_area_size(60)
-            .build_cartesian_2d(0.5f64..(r.layers.len() as f64 + 0.5), (lo - pad)..(hi + pad))?;
-        chart.configure_mesh().x_desc("layer").x_labels(r.layers.len()).x_label_formatter(&|v| format!("{v:.0}")).draw()?;
+            .build_cartesian_2d(
+                0.5f64..(r.layers.len() as f64 + 0.5),
+                (lo - pad)..(hi + pad),
+            )?;
+        chart
+            .configure_mesh()
+            .x_desc("layer")
+            .x_labels(r.layers.len())
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .draw()?;
         let c = PALETTE[k];
-        chart.draw_series(LineSeries::new(v.iter().map(|p| (p.0, p.1)), c.stroke_width(2)))?;
+        chart.draw_series(LineSeries::new(
+            v.iter().map(|p| (p.0, p.1)),
+            c.stroke_width(2),
+        ))?;
         chart.draw_series(v.iter().map(|p| Circle::new((p.0, p.1), 4, c.filled())))?;
-        chart.draw_series(
-            v.iter().filter(|p| p.2 > 0.0).map(|p| ErrorBar::new_vertical(p.0, p.1 - p.2, p.1, p.1 + p.2, c.stroke_width(1), 8)),
-        )?;
+        chart.draw_series(v.iter().filter(|p| p.2 > 0.0).map(|p| {
+            ErrorBar::new_vertical(p.0, p.1 - p.2, p.1, p.1 + p.2, c.stroke_width(1), 8)
+        }))?;
     }
     root.present()?;
     Ok(())
@@ -188,13 +280,25 @@ fn draw_roc(t: &Tables, protocol: &str, out: &mut String) -> Res {
     let root = SVGBackend::with_string(out, (620, 560)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption(format!("Shift detection ROC ({protocol})"), ("sans-serif", 18))
+        .caption(
+            format!("Shift detection ROC ({protocol})"),
+            ("sans-serif", 18),
+        )
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(50)
         .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
-    chart.configure_mesh().x_desc("false positive rate").y_desc("true positive rate").draw()?;
-    chart.draw_series(DashedLineSeries::new(vec![(0.0, 0.0), (1.0, 1.0)], 5, 4, BLACK.stroke_width(1)))?;
+    chart
+        .configure_mesh()
+        .x_desc("false positive rate")
+        .y_desc("true positive rate")
+        .draw()?;
+    chart.draw_series(DashedLineSeries::new(
+        vec![(0.0, 0.0), (1.0, 1.0)],
+        5,
+        4,
+        BLACK.stroke_width(1),
+    ))?;
     let mut keys: Vec<(String, u64)> = t
         .roc
         .iter()
@@ -218,8 +322,9 @@ fn draw_roc(t: &Tables, protocol: &str, out: &mut String) -> Res {
             .collect();
         let s = chart.draw_series(LineSeries::new(pts, c.stroke_width(2)))?;
         if labelled.insert(model.clone()) {
-            s.label(model.clone())
-                .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 18, b)], c.stroke_width(2)));
+            s.label(model.clone()).legend(move |(a, b)| {
+                PathElement::new(vec![(a, b), (a + 18, b)], c.stroke_width(2))
+            });
         }
     }
     chart

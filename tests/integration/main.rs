@@ -4,5 +4,6 @@ mod analysis;
 mod data;
 mod kernels_reference;
 mod models;
+mod pipeline;
 mod report;
 mod stats;

@@ -41,22 +41,38 @@ fn verify_catches_a_flipped_byte_a_missing_and_an_extra_file() {
     // One flipped byte.
     std::fs::write(art.join("efficiency").join("runs.csv"), "a,b\n1,3\n").unwrap();
     let m = manifest::verify_artifacts(&root, &art).unwrap();
-    assert!(matches!(&m[..], [Mismatch::Changed { path, .. }] if path == "artifacts/efficiency/runs.csv"), "{m:?}");
+    assert!(
+        matches!(&m[..], [Mismatch::Changed { path, .. }] if path == "artifacts/efficiency/runs.csv"),
+        "{m:?}"
+    );
     std::fs::write(art.join("efficiency").join("runs.csv"), "a,b\n1,2\n").unwrap();
 
     // A missing file and an extra one.
     std::fs::remove_file(art.join("environment.json")).unwrap();
     std::fs::write(art.join("extra.csv"), "x\n").unwrap();
     let m = manifest::verify_artifacts(&root, &art).unwrap();
-    assert!(m.iter().any(|x| matches!(x, Mismatch::Missing { path, .. } if path == "artifacts/environment.json")), "{m:?}");
-    assert!(m.iter().any(|x| matches!(x, Mismatch::Extra { path, .. } if path == "artifacts/extra.csv")), "{m:?}");
+    assert!(
+        m.iter().any(
+            |x| matches!(x, Mismatch::Missing { path, .. } if path == "artifacts/environment.json")
+        ),
+        "{m:?}"
+    );
+    assert!(
+        m.iter()
+            .any(|x| matches!(x, Mismatch::Extra { path, .. } if path == "artifacts/extra.csv")),
+        "{m:?}"
+    );
     let _ = std::fs::remove_dir_all(root);
 }
 
 #[test]
 fn a_template_that_names_a_missing_field_fails() {
     let dir = temp("strict");
-    std::fs::write(dir.join("t.md.j2"), "value: {{ efficiency.no_such_field }}\n").unwrap();
+    std::fs::write(
+        dir.join("t.md.j2"),
+        "value: {{ efficiency.no_such_field }}\n",
+    )
+    .unwrap();
     let env = book::environment(&dir);
     let err = env
         .get_template("t.md.j2")
@@ -125,8 +141,14 @@ fn smoke_run_is_deterministic_and_its_chapters_match_their_snapshots() {
     smoke_run(&art_a);
     smoke_run(&art_b);
     let (ha, hb) = (deterministic_files(&art_a), deterministic_files(&art_b));
-    assert!(ha.len() >= 5, "expected representation and token files, got {ha:?}");
-    assert_eq!(ha, hb, "two smoke runs must give identical non-timing artifacts");
+    assert!(
+        ha.len() >= 5,
+        "expected representation and token files, got {ha:?}"
+    );
+    assert_eq!(
+        ha, hb,
+        "two smoke runs must give identical non-timing artifacts"
+    );
 
     // Chapters from these artifacts, with the repository's templates.
     let mut ctx = context::build(&art_a, &repo().join("data").join("sessions")).unwrap();
@@ -156,10 +178,18 @@ fn smoke_run_is_deterministic_and_its_chapters_match_their_snapshots() {
             continue;
         }
         let want = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(masked, want, "{name} differs from {} (SSMBENCH_UPDATE_SNAPSHOTS=1 to accept)", path.display());
+        assert_eq!(
+            masked,
+            want,
+            "{name} differs from {} (SSMBENCH_UPDATE_SNAPSHOTS=1 to accept)",
+            path.display()
+        );
     }
     if !update {
-        assert!(missing.is_empty(), "snapshots written for {missing:?}: review and commit them");
+        assert!(
+            missing.is_empty(),
+            "snapshots written for {missing:?}: review and commit them"
+        );
     }
     let _ = std::fs::remove_dir_all(a);
     let _ = std::fs::remove_dir_all(b);
