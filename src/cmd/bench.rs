@@ -24,6 +24,114 @@ enum What {
         #[arg(long, value_enum, default_value = "paper")]
         profile: ProfileName,
     },
+    /// The largest-N probes (CUDA), then ssmbench vs the paper's stack per (model, path, N):
+    /// median ms, achieved TFLOP/s, peak GiB, the peer's time and the ratio (from artifacts/).
+    Perf {
+        #[arg(long, value_enum, default_value = "paper")]
+        profile: ProfileName,
+    },
+}
+
+struct MaxLen {
+    profile: Profile,
+    inputs: Inputs,
+    out: std::path::PathBuf,
+}
+
+impl PlatformTask for MaxLen {
+    type Output = Vec<ssmbench::bench::rows::EfficiencyRow>;
+    fn run<P: Platform>(self, p: &P) -> Result<Self::Output> {
+        let max_n = self
+            .profile
+            .perf_max_lengths
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0);
+        let isolation = if p.info().backend == "cuda" {
+            Isolation::Subprocess {
+                exe: std::env::current_exe()?,
+                device: "cuda".into(),
+            }
+        } else {
+            Isolation::InProcess
+        };
+        ssmbench::bench::maxlen::run_maxlen(
+            p,
+            &self.profile,
+            &self.inputs.sequence(max_n),
+            &self.out,
+            &isolation,
+        )
+    }
+}
+
+/// Prints the performance table and the largest-N rows.
+fn print_perf(g: &Global, maxlen: &[ssmbench::bench::rows::EfficiencyRow]) -> Result<()> {
+    use ssmbench::{
+        bench::{rows::read_rows, summary::summarize},
+        report::{context::peers, table},
+    };
+    let mut rows = read_rows(&g.artifacts.join("efficiency").join("runs.csv"))?;
+    rows.extend(read_rows(&g.artifacts.join("peers").join("hf_bench.csv"))?);
+    let cells: Vec<Vec<String>> = peers(&summarize(&rows))
+        .iter()
+        .map(|p| {
+            vec![
+                p.ours.clone(),
+                p.n.to_string(),
+                table::num(p.ours_median_ms, 2),
+                table::num(p.ours_tflops, 2),
+                table::num(p.ours_gib, 3),
+                p.theirs.clone(),
+                table::num(p.theirs_ms, 2),
+                format!("{}×", table::num(p.speedup, 2)),
+            ]
+        })
+        .collect();
+    if cells.is_empty() {
+        println!(
+            "no efficiency rows with a peer beside them: run `bench efficiency` and peers/hf_bench.py"
+        );
+    } else {
+        println!(
+            "{}",
+            table::render(
+                &[
+                    "ssmbench",
+                    "N",
+                    "median ms",
+                    "TFLOP/s",
+                    "peak GiB",
+                    "peer",
+                    "peer ms",
+                    "peer/ours"
+                ],
+                &cells
+            )
+        );
+    }
+    let big: Vec<Vec<String>> = maxlen
+        .iter()
+        .map(|r| {
+            vec![
+                r.model.clone(),
+                r.variant.clone(),
+                r.n.to_string(),
+                table::num(r.time_ms, 1),
+                table::num(r.peak_alloc_gib, 2),
+                r.error.clone(),
+            ]
+        })
+        .collect();
+    if !big.is_empty() {
+        println!("\nlargest single forward (logits of the last position only)");
+        println!(
+            "{}",
+            table::render(&["model", "path", "N", "ms", "peak GiB", "note"], &big)
+        );
+    }
+    Ok(())
 }
 
 struct Efficiency {
@@ -72,6 +180,20 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
                 },
             )?;
             println!("{n} rows in {}", out.display());
+        }
+        What::Perf { profile } => {
+            let profile = effective_profile(Profile::get(profile));
+            let inputs = Inputs::prepare(&g.data, &profile)?;
+            let out = g.artifacts.join("perf").join("maxlen.csv");
+            let rows = with_platform(
+                g.device,
+                MaxLen {
+                    profile,
+                    inputs,
+                    out,
+                },
+            )?;
+            print_perf(g, &rows)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -50,7 +50,7 @@ pub enum Command {
     Reproduce(reproduce::Args),
     /// Re-render the book from artifacts/ alone (no GPU, no model run) and rewrite the manifest.
     Report(report::Args),
-    /// Benchmarks: `efficiency` (paper §4.4, Tables 1–2).
+    /// Benchmarks: `efficiency` (paper §4.4, Tables 1–2); `perf` (largest N, vs the peers).
     Bench(bench::Args),
     /// Representation analysis (paper §4.5, Tables 3–5).
     Analyze(analyze::Args),

@@ -24,15 +24,18 @@ pub struct Args {
 /// Renders the book from the artifacts alone; rewrites the manifest first unless told not to.
 pub fn render(g: &Global, a: &Args) -> Result<()> {
     let root = root_of(&g.artifacts);
-    if !a.keep_manifest {
-        ssmbench::manifest::write_artifacts_manifest(&root, &g.artifacts)?;
-    }
     let paths = book::BookPaths {
         artifacts: g.artifacts.clone(),
         data: g.data.clone(),
         templates: a.templates.clone(),
         book: a.book.clone(),
     };
+    // Derived summaries first, then the manifest over everything, then the chapters (which
+    // print the manifest).
+    if !a.keep_manifest {
+        book::write_summaries(&paths)?;
+        ssmbench::manifest::write_artifacts_manifest(&root, &g.artifacts)?;
+    }
     let written = book::render(&paths)?;
     eprintln!(
         "rendered {} chapters into {}",

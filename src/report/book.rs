@@ -138,6 +138,22 @@ pub struct BookPaths {
     pub book: PathBuf,
 }
 
+/// Writes the derived summaries the book reads (`efficiency/summary.json`,
+/// `representation/summary.json`) beside the rows they come from, for readers and the manifest.
+pub fn write_summaries(paths: &BookPaths) -> Result<()> {
+    let ctx = build(&paths.artifacts, &paths.data)?;
+    if let Some(e) = &ctx.efficiency {
+        crate::manifest::write_json(&paths.artifacts.join("efficiency").join("summary.json"), e)?;
+    }
+    if let Some(r) = &ctx.representation {
+        crate::manifest::write_json(
+            &paths.artifacts.join("representation").join("summary.json"),
+            r,
+        )?;
+    }
+    Ok(())
+}
+
 /// Renders the markdown (and figures) of the book; returns the chapter files written.
 pub fn render(paths: &BookPaths) -> Result<Vec<PathBuf>> {
     let mut ctx = build(&paths.artifacts, &paths.data)?;

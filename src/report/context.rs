@@ -35,6 +35,7 @@ pub struct PeerRow {
     pub theirs: String,
     pub n: usize,
     pub ours_ms: f64,
+    pub ours_median_ms: f64,
     pub theirs_ms: f64,
     /// theirs / ours: how many times faster ssmbench is.
     pub speedup: f64,
@@ -135,7 +136,8 @@ fn run_info(rows: &[EfficiencyRow]) -> Option<RunInfo> {
     })
 }
 
-fn peers(s: &EfficiencySummary) -> Vec<PeerRow> {
+/// ssmbench beside the paper's stack, per model, path and paper length.
+pub fn peers(s: &EfficiencySummary) -> Vec<PeerRow> {
     let pairs = [
         (
             "LLaMA",
@@ -182,6 +184,7 @@ fn peers(s: &EfficiencySummary) -> Vec<PeerRow> {
                 theirs: sb.label.clone(),
                 n,
                 ours_ms: pa.time_ms,
+                ours_median_ms: pa.time_median,
                 theirs_ms: pb.time_ms,
                 speedup: pb.time_ms / pa.time_ms,
                 ours_gib: pa.mem_gib,

@@ -115,22 +115,30 @@ fn deterministic_files(art: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Replaces every digit run with `#`, so timings and measured values do not make the
+/// Replaces every number (a run of digits, signs, points and exponents holding a digit) with
+/// `#`, so timings and measured values — including their sign and exponent — do not make the
 /// snapshot flaky, while the structure (headings, columns, rows, verdict words) is checked.
 fn mask(s: &str) -> String {
+    let numeric = |c: char| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-');
     let mut out = String::with_capacity(s.len());
-    let mut in_digits = false;
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            if !in_digits {
-                out.push('#');
-            }
-            in_digits = true;
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().any(|c| c.is_ascii_digit()) {
+            out.push('#');
         } else {
-            in_digits = false;
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in s.chars() {
+        if numeric(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
             out.push(c);
         }
     }
+    flush(&mut run, &mut out);
     out
 }
 
