@@ -31,6 +31,21 @@ pub enum Isolation {
     Subprocess { exe: PathBuf, device: String },
 }
 
+impl Isolation {
+    /// One child process per worker on CUDA (this executable, hidden `bench-worker` verb);
+    /// in process on the CPU backend, where nothing aborts the process.
+    pub fn for_platform<P: Platform>(p: &P) -> anyhow::Result<Self> {
+        Ok(if p.info().backend == "cuda" {
+            Isolation::Subprocess {
+                exe: std::env::current_exe()?,
+                device: "cuda".into(),
+            }
+        } else {
+            Isolation::InProcess
+        })
+    }
+}
+
 /// The model variants the sweep measures, named by what runs: with fused kernels (CUDA),
 /// LLaMA eager and fused attention and Mamba's fused scan; without (CPU), LLaMA eager and
 /// Mamba's reference scan.

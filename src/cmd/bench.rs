@@ -48,14 +48,7 @@ impl PlatformTask for MaxLen {
             .copied()
             .max()
             .unwrap_or(0);
-        let isolation = if p.info().backend == "cuda" {
-            Isolation::Subprocess {
-                exe: std::env::current_exe()?,
-                device: "cuda".into(),
-            }
-        } else {
-            Isolation::InProcess
-        };
+        let isolation = Isolation::for_platform(p)?;
         ssmbench::bench::maxlen::run_maxlen(
             p,
             &self.profile,
@@ -153,14 +146,7 @@ impl PlatformTask for Efficiency {
             .max()
             .unwrap_or(0);
         let ids = self.inputs.sequence(max_n);
-        let isolation = if p.info().backend == "cuda" {
-            Isolation::Subprocess {
-                exe: std::env::current_exe()?,
-                device: "cuda".into(),
-            }
-        } else {
-            Isolation::InProcess
-        };
+        let isolation = Isolation::for_platform(p)?;
         Ok(run_sweep(p, &self.profile, &ids, &self.out, &isolation, false)?.len())
     }
 }

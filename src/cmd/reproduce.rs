@@ -42,13 +42,10 @@ struct Task {
 impl PlatformTask for Task {
     type Output = ();
     fn run<P: Platform>(self, p: &P) -> Result<()> {
-        let isolation = if p.info().backend == "cuda" && !self.in_process {
-            Isolation::Subprocess {
-                exe: std::env::current_exe()?,
-                device: "cuda".into(),
-            }
-        } else {
+        let isolation = if self.in_process {
             Isolation::InProcess
+        } else {
+            Isolation::for_platform(p)?
         };
         reproduce(
             p,
