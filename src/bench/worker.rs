@@ -230,6 +230,9 @@ fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic without message".into())
 }
 
+/// A model and the seed it was drawn from (the worker keeps one alive across lengths).
+type SeededModel<B> = (u64, Box<dyn CausalLm<B>>);
+
 /// Runs `spec` and reports through `emit`. Returns after the last configuration, or after a
 /// failure on every seed's remaining sizes being skipped.
 pub fn run_worker<P: Platform>(
@@ -238,7 +241,7 @@ pub fn run_worker<P: Platform>(
     ids: &[i64],
     mut emit: impl FnMut(WorkerEvent),
 ) -> Result<()> {
-    let mut current: Option<(u64, Box<dyn CausalLm<P::B>>)> = None;
+    let mut current: Option<SeededModel<P::B>> = None;
     let mut failed_seed: Option<u64> = None;
     // (seed, N, mean ms) of the last configuration measured, to predict the next one's cost.
     let mut last: Option<(u64, usize, f64)> = None;

@@ -1,7 +1,10 @@
 use std::{path::PathBuf, process::ExitCode};
 
 use anyhow::Result;
-use ssmbench::report::{book, context::root_of};
+use ssmbench::report::{
+    book,
+    context::{read_manifest, root_of},
+};
 
 use super::Global;
 
@@ -32,11 +35,13 @@ pub fn render(g: &Global, a: &Args) -> Result<()> {
     };
     // Derived summaries first, then the manifest over everything, then the chapters (which
     // print the manifest).
+    let mut ctx = book::context(&paths)?;
     if !a.keep_manifest {
-        book::write_summaries(&paths)?;
+        book::write_summaries(&paths, &ctx)?;
         ssmbench::manifest::write_artifacts_manifest(&root, &g.artifacts)?;
+        ctx.manifest = read_manifest(&g.artifacts)?;
     }
-    let written = book::render(&paths)?;
+    let written = book::render(&paths, ctx)?;
     eprintln!(
         "rendered {} chapters into {}",
         written.len(),

@@ -20,6 +20,9 @@ pub struct Args {
     quick: bool,
 }
 
+/// A named way to configure a fast path before a check (scan chunks, attention kernel).
+type NamedSetting = (&'static str, Box<dyn Fn()>);
+
 struct Task {
     quick: bool,
 }
@@ -33,7 +36,7 @@ impl PlatformTask for Task {
         } else {
             SelftestPlan::small()
         };
-        let scan: Vec<(&str, Box<dyn Fn()>)> = if cuda {
+        let scan: Vec<NamedSetting> = if cuda {
             vec![
                 ("chunks=1", Box::new(|| set_chunks_override(1))),
                 ("chunks=4", Box::new(|| set_chunks_override(4))),
@@ -45,7 +48,7 @@ impl PlatformTask for Task {
         } else {
             vec![("reference", Box::new(|| ()))]
         };
-        let attn: Vec<(&str, Box<dyn Fn()>)> = if cuda {
+        let attn: Vec<NamedSetting> = if cuda {
             vec![
                 (
                     "flash-ssmbench",

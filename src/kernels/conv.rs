@@ -21,7 +21,7 @@ fn causal_conv1d_silu_kernel<F: Float>(
 ) {
     let len = x.shape(1);
     let channels = x.shape(2);
-    let idx = ABSOLUTE_POS as usize;
+    let idx = ABSOLUTE_POS;
     if idx >= out.len() {
         terminate!();
     }

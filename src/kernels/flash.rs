@@ -71,7 +71,7 @@ fn flash_causal_kernel<F: Float>(
     if last > len {
         last = len;
     }
-    let tiles = (last + bk - 1) / bk;
+    let tiles = last.div_ceil(bk);
     for t in 0..tiles {
         let k0 = t * bk;
         // Cooperative, coalesced load of the K and V tiles (rows past the end read as zero).

@@ -126,10 +126,9 @@ fn sync(t: &Cube) {
 /// product: FP32 summation-order differences are ~1e-6; a tiling bug is orders larger.
 const AGREEMENT: f32 = 1e-4;
 
-/// max |a − b| / max |b|, on the device.
-fn deviation<const D: usize>(a: &Cube, b: &Cube) -> f32 {
+/// max |a − b| / `scale`, on the device.
+fn deviation<const D: usize>(a: &Cube, b: &Cube, scale: f32) -> f32 {
     let (a, b) = (wrap::<D>(a.clone()), wrap::<D>(b.clone()));
-    let scale = b.clone().abs().max().into_scalar().max(f32::MIN_POSITIVE);
     (a - b).abs().max().into_scalar() / scale
 }
 
@@ -140,6 +139,12 @@ fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (usize, String) {
     let mut report = Vec::new();
     let reference = init_matmul_output(lhs, rhs, DType::F32);
     naive_matmul(lhs, rhs, &reference);
+    // max |reference|, once for all candidates.
+    let scale = wrap::<D>(reference.clone())
+        .abs()
+        .max()
+        .into_scalar()
+        .max(f32::MIN_POSITIVE);
     for (i, s) in candidates().iter().enumerate() {
         let out = init_matmul_output(lhs, rhs, DType::F32);
         if launch(s, lhs.clone(), rhs.clone(), out.clone()).is_err() {
@@ -147,7 +152,7 @@ fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (usize, String) {
             continue;
         }
         sync(&out);
-        let dev = deviation::<D>(&out, &reference);
+        let dev = deviation::<D>(&out, &reference, scale);
         if dev.is_nan() || dev > AGREEMENT {
             report.push(format!(
                 "{s}: REJECTED, deviates {dev:.1e} from the naive product"

@@ -12,7 +12,7 @@ use super::Cube;
 
 #[cube(launch)]
 fn naive_matmul_kernel<F: Float>(lhs: &Tensor<F>, rhs: &Tensor<F>, out: &mut Tensor<F>) {
-    let idx = ABSOLUTE_POS as usize;
+    let idx = ABSOLUTE_POS;
     if idx < out.len() {
         let rank = out.rank();
         let m = out.shape(rank - 2);

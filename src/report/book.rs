@@ -140,8 +140,7 @@ pub struct BookPaths {
 
 /// Writes the derived summaries the book reads (`efficiency/summary.json`,
 /// `representation/summary.json`) beside the rows they come from, for readers and the manifest.
-pub fn write_summaries(paths: &BookPaths) -> Result<()> {
-    let ctx = build(&paths.artifacts, &paths.data)?;
+pub fn write_summaries(paths: &BookPaths, ctx: &BookContext) -> Result<()> {
     if let Some(e) = &ctx.efficiency {
         crate::manifest::write_json(&paths.artifacts.join("efficiency").join("summary.json"), e)?;
     }
@@ -154,9 +153,13 @@ pub fn write_summaries(paths: &BookPaths) -> Result<()> {
     Ok(())
 }
 
+/// The book's context, built from `paths.artifacts` (and the pinned data).
+pub fn context(paths: &BookPaths) -> Result<BookContext> {
+    build(&paths.artifacts, &paths.data)
+}
+
 /// Renders the markdown (and figures) of the book; returns the chapter files written.
-pub fn render(paths: &BookPaths) -> Result<Vec<PathBuf>> {
-    let mut ctx = build(&paths.artifacts, &paths.data)?;
+pub fn render(paths: &BookPaths, mut ctx: BookContext) -> Result<Vec<PathBuf>> {
     let src = paths.book.join("src");
     write_plots(&mut ctx, &paths.artifacts, &src)?;
     let mut written = Vec::new();

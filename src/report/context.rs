@@ -213,8 +213,16 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
         };
         (p("llama"), p("mamba"))
     };
-    let rep_dir = artifacts.join("representation");
-    let tables = Tables::read(&rep_dir)?;
+    // The profile the artifacts were produced with (paper unless the run recorded smoke).
+    let profile = Profile::get(match environment.as_ref().map(|e| e.profile.as_str()) {
+        Some("smoke") => ProfileName::Smoke,
+        _ => ProfileName::Paper,
+    });
+    let run = run_info(&ours).map(|r| RunInfo {
+        driver_smi: smi_driver(artifacts),
+        ..r
+    });
+    let tables = Tables::read(&artifacts.join("representation"))?;
     let mut representation_seeds: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for r in &tables.shift {
         if r.model != "random" {
@@ -227,16 +235,11 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
     let representation = if tables.shift.is_empty() {
         None
     } else {
-        let profile_name = match environment.as_ref().map(|e| e.profile.as_str()) {
-            Some("smoke") => ProfileName::Smoke,
-            _ => ProfileName::Paper,
-        };
-        let profile = Profile::get(profile_name);
         let inputs = Inputs::prepare(data, &profile)?;
         let backend = environment
             .as_ref()
             .map_or("cuda".to_string(), |e| e.device.backend.clone());
-        let device = run_info(&ours).map_or(String::new(), |r| r.device);
+        let device = run.as_ref().map_or(String::new(), |r| r.device.clone());
         let mut s = summarize_repr(&tables, &profile, &inputs, &backend, &device);
         let mut seeds: Vec<u64> = representation_seeds.values().flatten().copied().collect();
         seeds.sort();
@@ -244,14 +247,8 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
         s.seeds = seeds;
         Some(s)
     };
-    let profile_seeds = Profile::get(match environment.as_ref().map(|e| e.profile.as_str()) {
-        Some("smoke") => ProfileName::Smoke,
-        _ => ProfileName::Paper,
-    })
-    .analysis
-    .seeds
-    .len();
     let claims = claims::claims(&Evidence {
+        device: run.as_ref().map(|r| r.device.clone()),
         efficiency: efficiency.as_ref(),
         representation: representation.as_ref(),
         params,
@@ -260,30 +257,9 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
         }),
     });
     let selftest = read_records(&artifacts.join("selftest").join("selftest.csv"))?;
-    let manifest_path = artifacts.join("SHA256SUMS");
-    let manifest = if manifest_path.exists() {
-        Manifest::read(&manifest_path)?
-            .entries
-            .into_iter()
-            .collect()
-    } else {
-        Vec::new()
-    };
-    // `logs/nvidia-smi.csv`: "name, driver_version, memory.total" as the device run logged it.
-    let smi = std::fs::read_to_string(artifacts.join("logs").join("nvidia-smi.csv"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .nth(1)
-                .and_then(|l| l.split(',').nth(1))
-                .map(|v| v.trim().to_string())
-        })
-        .unwrap_or_default();
+    let profile_seeds = profile.analysis.seeds.len();
     Ok(BookContext {
-        run: run_info(&ours).map(|r| RunInfo {
-            driver_smi: smi,
-            ..r
-        }),
+        run,
         peers: efficiency.as_ref().map(peers).unwrap_or_default(),
         peer_software: theirs
             .first()
@@ -299,13 +275,10 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
         tolerance: claims::TOLERANCE,
         claims,
         params,
-        manifest,
+        manifest: read_manifest(artifacts)?,
         plots: BTreeMap::new(),
         paper: super::paper::view(),
-        profile: Profile::get(match environment.as_ref().map(|e| e.profile.as_str()) {
-            Some("smoke") => ProfileName::Smoke,
-            _ => ProfileName::Paper,
-        }),
+        profile,
         environment,
         corpus,
         efficiency,
@@ -315,6 +288,29 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
             .all(|m| representation_seeds.get(*m).map_or(0, Vec::len) >= profile_seeds),
         representation_seeds,
     })
+}
+
+/// `artifacts/SHA256SUMS` as (path, hash) pairs; empty when it does not exist yet.
+pub fn read_manifest(artifacts: &Path) -> Result<Vec<(String, String)>> {
+    let path = artifacts.join("SHA256SUMS");
+    Ok(if path.exists() {
+        Manifest::read(&path)?.entries.into_iter().collect()
+    } else {
+        Vec::new()
+    })
+}
+
+/// The driver version `logs/nvidia-smi.csv` ("name, driver_version, memory.total") recorded.
+fn smi_driver(artifacts: &Path) -> String {
+    std::fs::read_to_string(artifacts.join("logs").join("nvidia-smi.csv"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .nth(1)
+                .and_then(|l| l.split(',').nth(1))
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_default()
 }
 
 /// The repository root an artifacts directory belongs to (its parent; `.` for `artifacts`).

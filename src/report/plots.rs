@@ -59,7 +59,8 @@ fn draw_scaling(s: &EfficiencySummary, memory: bool, out: &mut String) -> Res {
     if pts.is_empty() {
         return Ok(());
     }
-    let (x0, x1) = (256.0, pts.iter().map(|p| p.0).fold(0.0, f64::max) * 1.5);
+    let x0 = pts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min) / 1.5;
+    let x1 = pts.iter().map(|p| p.0).fold(0.0, f64::max) * 1.5;
     let y0 = pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min) / 2.0;
     let y1 = pts.iter().map(|p| p.1).fold(0.0, f64::max) * 2.0;
     let root = SVGBackend::with_string(out, (860, 520)).into_drawing_area();

@@ -110,16 +110,19 @@ fn the_sweep_times_the_protocols_runs_and_records_a_failure_as_a_row() {
     profile.efficiency.seeds = vec![0];
     profile.efficiency.extended_seeds = vec![];
     let ids: Vec<i64> = (0..256).map(|i| i % 97).collect();
+    let sweep = |profile: &Profile, out: &Path| {
+        run_sweep(
+            &CpuPlatform::new(),
+            profile,
+            &ids,
+            out,
+            &Isolation::InProcess,
+            true,
+        )
+        .unwrap();
+    };
     let out = scratch("sweep").join("runs.csv");
-    run_sweep(
-        &CpuPlatform::new(),
-        &profile,
-        &ids,
-        &out,
-        &Isolation::InProcess,
-        true,
-    )
-    .unwrap();
+    sweep(&profile, &out);
     let rows = read_rows(&out).unwrap();
     for model in ["llama", "mamba"] {
         for &n in &profile.efficiency.lengths {
@@ -134,30 +137,14 @@ fn the_sweep_times_the_protocols_runs_and_records_a_failure_as_a_row() {
         }
     }
     // Resumable: a second sweep adds nothing.
-    run_sweep(
-        &CpuPlatform::new(),
-        &profile,
-        &ids,
-        &out,
-        &Isolation::InProcess,
-        true,
-    )
-    .unwrap();
+    sweep(&profile, &out);
     assert_eq!(read_rows(&out).unwrap().len(), rows.len());
 
     // Over budget at the first length: one failure row (inf, with the reason), and the
     // larger lengths of that seed are not attempted.
     profile.efficiency.max_forward_s = 1e-9;
     let out = scratch("sweep-budget").join("runs.csv");
-    run_sweep(
-        &CpuPlatform::new(),
-        &profile,
-        &ids,
-        &out,
-        &Isolation::InProcess,
-        true,
-    )
-    .unwrap();
+    sweep(&profile, &out);
     let rows = read_rows(&out).unwrap();
     for model in ["llama", "mamba"] {
         let mine: Vec<_> = rows.iter().filter(|r| r.model == model).collect();
