@@ -62,6 +62,9 @@ pub struct SelftestPlan {
     pub attention_lengths: Vec<usize>,
     /// Lengths at which every scan variant is timed (d_inner 1,024, median of 10).
     pub timing_lengths: Vec<usize>,
+    /// The models' own matmul problems `(m, k, n, rhs stored transposed)`, checked on sampled
+    /// entries against f64 and timed: where the FP32 floor is decided.
+    pub model_matmuls: Vec<(usize, usize, usize, bool)>,
     pub seed: u64,
 }
 
@@ -75,6 +78,14 @@ impl SelftestPlan {
             // 16,384: the materialised scores hold exactly 2³¹ elements there.
             attention_lengths: vec![1, 7, 64, 1000, 4096, 16_384],
             timing_lengths: vec![8192, 65_536],
+            // At N = 8,192: Mamba's in_proj, out_proj and tied head (Eᵀ), LLaMA's FFN and head.
+            model_matmuls: vec![
+                (8192, 512, 2048, false),
+                (8192, 1024, 512, false),
+                (8192, 512, 32_000, true),
+                (8192, 512, 1024, false),
+                (8192, 512, 32_000, false),
+            ],
             seed: 7,
         }
     }
@@ -86,6 +97,7 @@ impl SelftestPlan {
             grad_lengths: vec![1, 9],
             attention_lengths: vec![1, 9],
             timing_lengths: vec![],
+            model_matmuls: vec![(40, 24, 56, true)],
             seed: 7,
         }
     }
@@ -219,6 +231,78 @@ impl Recorder<'_> {
     }
 }
 
+/// Entries of a model-sized product compared with f64 (the full f64 product would take minutes
+/// on the host): a fixed, seeded sample.
+const SAMPLED_ENTRIES: usize = 512;
+
+/// One of the models' matmul problems: `fast_ms` is the tuned kernel's time (the FLOP rate is
+/// 2·m·k·n / time), the error is over [`SAMPLED_ENTRIES`] entries against an f64 host product.
+fn model_matmul<P: Platform>(
+    platform: &P,
+    rec: &mut Recorder<'_>,
+    seed: u64,
+    (m, k, n): (usize, usize, usize),
+    rhs_transposed: bool,
+) {
+    type B<P> = <P as Platform>::B;
+    let device = platform.device();
+    rec.say(&format!(
+        "matmul at a model shape {m}x{k}x{n}{}",
+        if rhs_transposed {
+            " (rhs stored transposed)"
+        } else {
+            ""
+        }
+    ));
+    let a = randn::<B<P>, 2>(seed, "mma", [m, k], 1.0, &device);
+    // The head multiplies by Eᵀ with E stored [n, k]: the same strides here.
+    let (b, hb_nk) = if rhs_transposed {
+        let e = randn::<B<P>, 2>(seed, "mmb", [n, k], 1.0, &device);
+        (e.clone().transpose(), host(e))
+    } else {
+        let w = randn::<B<P>, 2>(seed, "mmb", [k, n], 1.0, &device);
+        let hw = host(w.clone());
+        // Host copy as [n, k] either way, for the sampled dot products below.
+        let mut t = vec![0.0f32; n * k];
+        for l in 0..k {
+            for j in 0..n {
+                t[j * k + l] = hw[l * n + j];
+            }
+        }
+        (w, t)
+    };
+    let ha = host(a.clone());
+    let _ = B::<P>::matmul_fp32(a.clone(), b.clone());
+    let (ms, out) = time_ms(platform, || B::<P>::matmul_fp32(a.clone(), b.clone()));
+    let out = host(out);
+    let mut rng = crate::data::rng::Rng::new(seed ^ 0x6d61_746d);
+    let (mut got, mut exact) = (Vec::new(), Vec::new());
+    for _ in 0..SAMPLED_ENTRIES.min(m * n) {
+        let (i, j) = (rng.below(m), rng.below(n));
+        let dot: f64 = (0..k)
+            .map(|l| ha[i * k + l] as f64 * hb_nk[j * k + l] as f64)
+            .sum();
+        got.push(out[i * n + j]);
+        exact.push(dot as f32);
+    }
+    let variant = if rhs_transposed {
+        "fp32-model-rhsT"
+    } else {
+        "fp32-model"
+    };
+    rec.push(
+        "matmul",
+        variant,
+        m,
+        n,
+        "sampled",
+        &got,
+        &exact,
+        1e-5,
+        (ms, f64::NAN),
+    );
+}
+
 /// Named settings of a fast path (a fused-attention strategy, a scan chunk count), each applied
 /// by its closure before the checks that use it.
 pub type Variants<'a> = &'a [(&'a str, &'a dyn Fn())];
@@ -294,6 +378,10 @@ pub fn run<P: Platform>(
             reference_ms: f64::NAN,
             in_use: false,
         });
+    }
+
+    for &(m, k, n, rhs_t) in &plan.model_matmuls {
+        model_matmul::<P>(platform, &mut rec, seed, (m, k, n), rhs_t);
     }
 
     for &ch in &plan.scan_channels {

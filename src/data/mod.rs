@@ -19,7 +19,7 @@ mod explore;
 mod generate;
 mod intervene;
 mod load;
-mod rng;
+pub(crate) mod rng;
 mod schema;
 mod script;
 mod slots;
