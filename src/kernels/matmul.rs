@@ -223,7 +223,19 @@ pub fn matmul_fp32<const D: usize>(
     let idx = match chosen {
         Some(i) => i,
         None => {
+            let tuned = Instant::now();
             let (i, report) = tune::<D>(&lhs, &rhs);
+            // Opt-in trace for kernel work on the device (the choices are recorded either way).
+            if std::env::var_os("SSMBENCH_TUNE_LOG").is_some() {
+                eprintln!(
+                    "tuned matmul {:?}{} x {:?}{} in {:.1} s: {report}",
+                    key.lhs,
+                    if key.lhs_transposed { "ᵀ" } else { "" },
+                    key.rhs,
+                    if key.rhs_transposed { "ᵀ" } else { "" },
+                    tuned.elapsed().as_secs_f64()
+                );
+            }
             CHOICES.lock().unwrap().insert(key, (i, report));
             i
         }
