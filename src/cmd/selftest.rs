@@ -59,10 +59,6 @@ impl PlatformTask for Task {
                     "burn-flash-unit",
                     Box::new(|| set_flash_kind(FlashKind::Unit)),
                 ),
-                (
-                    "burn-flash-tf32",
-                    Box::new(|| set_flash_kind(FlashKind::Accelerated)),
-                ),
             ]
         } else {
             vec![]

@@ -4,15 +4,14 @@
 //! - [`FlashKind::Ssmbench`]: our own FP32 flash kernel ([`super::flash`]), the default;
 //! - [`FlashKind::Chunked`]: query blocks against their causal key prefix with ordinary
 //!   matmuls (memory-efficient, `block × len` scores at a time, but not flash);
-//! - burn-cubecl 0.21's kernels: its FP32 "unit" flash kernel, its tensor-core flash kernel
-//!   (TF32 for f32 operands: measured, never used for results) and its autotuner (which may
-//!   also pick a materialising fallback).
+//! - burn-cubecl 0.21's kernels: its FP32 "unit" flash kernel and its autotuner (which may
+//!   also pick a materialising fallback). (Its tensor-core flash kernel refuses f32 operands
+//!   at these shapes, so it is not a candidate.)
 
 use std::sync::Mutex;
 
 use burn::tensor::{Tensor, ops::AttentionModuleOptions};
 use burn_cubecl::kernel::attention::{AttentionStrategy, attention};
-use cubek::attention::routines::blackbox_accelerated::BlackboxAcceleratedStrategy;
 
 use super::{raw, wrap};
 use crate::backend::CudaBackend;
@@ -26,8 +25,6 @@ pub enum FlashKind {
     Chunked,
     /// burn-cubecl's FP32 unit flash kernel.
     Unit,
-    /// Tensor-core inner products (TF32 for f32 inputs): measured, never used for results.
-    Accelerated,
     /// burn-cubecl's autotuner.
     Autotune,
 }
@@ -63,13 +60,6 @@ pub fn flash_causal(
         FlashKind::Ssmbench => return super::flash::flash_causal(q, k, v),
         FlashKind::Chunked => return crate::model::llama::chunked_attention(q, k, v, CHUNK),
         FlashKind::Unit => AttentionStrategy::FlashUnit,
-        FlashKind::Accelerated => {
-            AttentionStrategy::FlashBlackboxAccelerated(BlackboxAcceleratedStrategy {
-                num_planes: 4,
-                seq_q: 1,
-                seq_kv: 1,
-            })
-        }
         FlashKind::Autotune => AttentionStrategy::Autotune,
     };
     let options = AttentionModuleOptions {

@@ -3,11 +3,12 @@
 //! Burn's matmul autotuner includes tensor-core ("accelerated") kernels, which for f32 inputs
 //! stage the operands as TF32 (cubek's `blueprint.rs`): ~3e-4 relative error instead of ~1e-7.
 //! The paper's protocol is FP32, so the candidates are cubek's *unit* kernels and ssmbench's
-//! own register-tiled kernel ([`super::matmul_tiled`]), all one f32 FMA per multiply-add. On first use of each problem shape every candidate is checked against
-//! the naive product ([`super::matmul_naive`]; a candidate that disagrees is rejected) and the
-//! agreeing ones are timed (device
-//! synchronised, three runs after one warm-up) and the fastest kept; the choices are recorded
-//! with the results. The first forward of every benchmark configuration is a discarded
+//! own register-tiled kernel ([`super::matmul_tiled`]), all one f32 FMA per multiply-add. On
+//! first use of each problem shape every candidate is checked against sampled entries of the
+//! product computed in f64 on the host ([`super::matmul_referee`]; a candidate that disagrees is
+//! rejected, and a shape no candidate gets right is an error, never a silent fallback), and the
+//! agreeing ones are timed (device synchronised, three runs after one warm-up) and the fastest
+//! kept; the choices are recorded with the results. The first forward of every benchmark configuration is a discarded
 //! warm-up, so tuning never lands in a timed run.
 
 use std::{collections::BTreeMap, sync::Mutex, time::Instant};
@@ -24,7 +25,7 @@ use cubek::matmul::{
 };
 use cubek::std::InputBinding;
 
-use super::{Cube, matmul_naive::naive_matmul, matmul_tiled::tiled_matmul, wrap};
+use super::{Cube, matmul_referee, matmul_tiled::tiled_matmul};
 use crate::backend::CudaBackend;
 
 /// One candidate kernel: cubek's unit kernels, or ssmbench's own tiled one.
@@ -144,29 +145,17 @@ fn sync(t: &Cube) {
     let _ = CudaBackend::sync(&t.device);
 }
 
-/// Largest relative deviation (max |a − b| / max |b|) a candidate may show against the naive
-/// product: FP32 summation-order differences are ~1e-6; a tiling bug is orders larger.
-const AGREEMENT: f32 = 1e-4;
+/// Largest relative deviation (max |a − b| / max |b| over the sampled entries) a candidate may
+/// show against the f64 product: FP32 summation-order differences are ~1e-6; a tiling bug is
+/// orders larger.
+const AGREEMENT: f64 = 1e-4;
 
-/// max |a − b| / `scale`, on the device.
-fn deviation<const D: usize>(a: &Cube, b: &Cube, scale: f32) -> f32 {
-    let (a, b) = (wrap::<D>(a.clone()), wrap::<D>(b.clone()));
-    (a - b).abs().max().into_scalar() / scale
-}
-
-/// Checks every candidate against the naive product and times those that agree; returns the
-/// fastest one's index (`candidates().len()` means: none agreed, use the naive kernel).
-fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (usize, String) {
+/// Checks every candidate against the host's sampled f64 product and times those that agree;
+/// returns the fastest one's index, or `None` (with the report) if none agreed.
+fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (Option<usize>, String) {
     let mut best: Option<(f64, usize)> = None;
     let mut report = Vec::new();
-    let reference = init_matmul_output(lhs, rhs, DType::F32);
-    naive_matmul(lhs, rhs, &reference);
-    // max |reference|, once for all candidates.
-    let scale = wrap::<D>(reference.clone())
-        .abs()
-        .max()
-        .into_scalar()
-        .max(f32::MIN_POSITIVE);
+    let exact = matmul_referee::sample::<D>(lhs, rhs);
     for (i, s) in candidates().iter().enumerate() {
         let out = init_matmul_output(lhs, rhs, DType::F32);
         // A kernel that fails to compile for this shape panics inside the launch: that makes it
@@ -179,10 +168,10 @@ fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (usize, String) {
             continue;
         }
         sync(&out);
-        let dev = deviation::<D>(&out, &reference, scale);
+        let dev = matmul_referee::deviation::<D>(&out, &exact);
         if dev.is_nan() || dev > AGREEMENT {
             report.push(format!(
-                "{s}: REJECTED, deviates {dev:.1e} from the naive product"
+                "{s}: REJECTED, deviates {dev:.1e} from the f64 product"
             ));
             continue;
         }
@@ -192,18 +181,12 @@ fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (usize, String) {
         }
         sync(&out);
         let ms = start.elapsed().as_secs_f64() * 1e3 / 3.0;
-        report.push(format!("{s}: {ms:.3} ms"));
+        report.push(format!("{s}: {ms:.3} ms (deviation {dev:.0e})"));
         if best.is_none_or(|(b, _)| ms < b) {
             best = Some((ms, i));
         }
     }
-    match best {
-        Some((_, idx)) => (idx, report.join(", ")),
-        None => {
-            report.push("naive kernel kept".into());
-            (candidates().len(), report.join(", "))
-        }
-    }
+    (best.map(|(_, i)| i), report.join(", "))
 }
 
 /// `lhs · rhs` in strict FP32 (see the module docs).
@@ -236,16 +219,20 @@ pub fn matmul_fp32<const D: usize>(
                     tuned.elapsed().as_secs_f64()
                 );
             }
+            // No kernel computes this product correctly: stop rather than produce a wrong result.
+            let Some(i) = i else {
+                panic!(
+                    "no FP32 matmul kernel agrees with the f64 product for {:?} x {:?}: {report}",
+                    key.lhs, key.rhs
+                );
+            };
             CHOICES.lock().unwrap().insert(key, (i, report));
             i
         }
     };
     let out = init_matmul_output(&lhs, &rhs, DType::F32);
-    match candidates().get(idx) {
-        Some(s) => launch(s, lhs, rhs, out.clone()).expect("tuned FP32 matmul failed to launch"),
-        None => naive_matmul(&lhs, &rhs, &out),
-    }
-    wrap(out)
+    launch(&candidates()[idx], lhs, rhs, out.clone()).expect("tuned FP32 matmul failed to launch");
+    super::wrap(out)
 }
 
 /// One line per tuned problem: shapes, the kernel kept, and every candidate's time.
@@ -262,7 +249,7 @@ pub fn choices() -> Vec<String> {
                 if k.lhs_transposed { "ᵀ" } else { "" },
                 k.rhs,
                 if k.rhs_transposed { "ᵀ" } else { "" },
-                all.get(*i).map_or("naive".to_string(), |s| s.to_string()),
+                all[*i],
                 report
             )
         })

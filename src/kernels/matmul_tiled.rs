@@ -1,5 +1,5 @@
 //! ssmbench's own register-tiled FP32 matrix product: one more candidate for
-//! [`super::matmul`]'s tuner, which checks it against [`super::matmul_naive`] on every problem
+//! [`super::matmul`]'s tuner, which checks it against sampled f64 entries ([`super::matmul_referee`]) on every problem
 //! shape and keeps it only where it agrees and is the fastest.
 //!
 //! # Work split

@@ -3,7 +3,7 @@
 //!
 //! | kernel | fast path for | reference |
 //! |---|---|---|
-//! | [`matmul`] (cubek's unit kernels, [`matmul_tiled`]) | strict-FP32 matmul (CUDA cores, no TF32) | Burn's matmul in f64 on the host; on the device, [`matmul_naive`] for every tuned shape |
+//! | [`matmul`] (cubek's unit kernels, [`matmul_tiled`]) | strict-FP32 matmul (CUDA cores, no TF32) | Burn's matmul in f64 on the host; for every tuned shape, sampled entries in f64 ([`matmul_referee`]) |
 //! | [`conv`] | Mamba's causal depthwise conv + SiLU | `causal_conv1d_silu_reference` |
 //! | [`scan`] | the selective scan, forward and backward | `scan_reference`, `scan_reference_backward` |
 //! | [`flash`] (via [`attention`]) | flash-style causal attention | `eager_attention` |
@@ -12,7 +12,7 @@ pub mod attention;
 pub mod conv;
 pub mod flash;
 pub mod matmul;
-pub mod matmul_naive;
+pub mod matmul_referee;
 pub mod matmul_tiled;
 pub mod scan;
 
