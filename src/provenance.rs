@@ -56,13 +56,12 @@ pub fn git_rev() -> String {
     }
 }
 
-/// The rustc that built this binary, where known (`SSMBENCH_RUSTC`, else `rustc --version`).
+/// The rustc that built this binary (recorded by `src/build.rs`; `SSMBENCH_RUSTC` overrides).
 pub fn rustc_version() -> String {
     std::env::var("SSMBENCH_RUSTC")
         .ok()
         .filter(|s| !s.is_empty())
-        .or_else(|| run("rustc", &["--version"]))
-        .unwrap_or_else(|| "unknown".into())
+        .unwrap_or_else(|| env!("SSMBENCH_BUILD_RUSTC").into())
 }
 
 /// Current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (no time-zone crate needed for UTC).
