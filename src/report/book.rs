@@ -8,7 +8,7 @@ use minijinja::{Environment, UndefinedBehavior, Value, path_loader};
 
 use super::{
     context::{BookContext, build},
-    plots,
+    format, plots,
 };
 use crate::{analysis::run::Tables, manifest::write_atomic};
 
@@ -25,48 +25,55 @@ pub const CHAPTERS: [(&str, &str); 9] = [
     ("artifacts", "Artifacts"),
 ];
 
-/// Formats a number for a table: `∞`, `—` for NaN/none, else `digits` decimals.
+/// A template value as a number: ints, floats, and numbers that travel as text ("inf", or a
+/// CSV cell read as a string). None when it is none, undefined or not a number.
+fn as_f64(v: &Value) -> Option<f64> {
+    f64::try_from(v.clone())
+        .ok()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse::<f64>().ok()))
+}
+
+/// `digits` decimals (2 by default), grouped; `∞`, `—` for NaN or none; other text unchanged.
 fn num(v: Value, digits: Option<usize>) -> String {
-    let d = digits.unwrap_or(2);
-    match f64::try_from(v.clone()) {
-        Ok(x) if x.is_infinite() => "∞".into(),
-        Ok(x) if x.is_nan() => "—".into(),
-        Ok(x) => format!("{x:.d$}"),
-        Err(_) if v.is_none() || v.is_undefined() => "—".into(),
-        // Non-finite floats travel as text ("inf") through the efficiency rows.
-        Err(_) => match v.as_str().and_then(|s| s.parse::<f64>().ok()) {
-            Some(x) => num(Value::from(x), digits),
-            None => v.to_string(),
-        },
+    match as_f64(&v) {
+        Some(x) => format::fixed(x, digits.unwrap_or(2)),
+        None if v.is_none() || v.is_undefined() => "—".into(),
+        None => v.to_string(),
     }
 }
 
-/// Scientific notation (`1.23e-4`), for fitted coefficients.
-fn sci(v: Value, digits: Option<usize>) -> String {
-    let d = digits.unwrap_or(2);
-    match f64::try_from(v.clone()) {
-        Ok(x) if x.is_finite() => format!("{x:.d$e}"),
-        Ok(x) if x.is_infinite() => "∞".into(),
-        _ => "—".into(),
-    }
+/// `s` significant figures (3 by default), grouped.
+fn sig(v: Value, s: Option<usize>) -> String {
+    as_f64(&v).map_or_else(|| "—".into(), |x| format::sig(x, s.unwrap_or(3)))
 }
 
-/// An integer with thousands separators (`8,192`).
+/// Scientific notation with a written power of ten (`1.23 × 10⁻⁴`), for small coefficients.
+fn sci(v: Value, s: Option<usize>) -> String {
+    as_f64(&v).map_or_else(|| "—".into(), |x| format::sci(x, Some(s.unwrap_or(3))))
+}
+
+/// An integer count or length with thousands separators (`8,192`).
 fn int(v: Value) -> String {
-    match i64::try_from(v.clone()) {
-        Ok(n) => {
-            let s = n.abs().to_string();
-            let mut out = String::new();
-            for (i, c) in s.chars().enumerate() {
-                if i > 0 && (s.len() - i) % 3 == 0 {
-                    out.push(',');
-                }
-                out.push(c);
-            }
-            if n < 0 { format!("-{out}") } else { out }
-        }
-        Err(_) => num(v, Some(0)),
+    match as_f64(&v) {
+        Some(x) if x.is_finite() => format::group(x.round() as i64),
+        Some(x) => format::fixed(x, 0),
+        None => "—".into(),
     }
+}
+
+/// The paper's number as it printed it, grouped.
+fn printed(v: Value) -> String {
+    as_f64(&v).map_or_else(|| v.to_string(), format::printed)
+}
+
+/// A polynomial in N from its ascending coefficients; `s` significant figures, or the
+/// shortest exact form when left out (the paper's constants).
+fn poly(v: Value, s: Option<usize>) -> Result<String, minijinja::Error> {
+    let coefficients: Vec<f64> = v
+        .try_iter()?
+        .map(|c| as_f64(&c).unwrap_or(f64::NAN))
+        .collect();
+    Ok(format::polynomial(&coefficients, s))
 }
 
 /// The template environment: strict (a missing field is an error, never an empty cell).
@@ -75,8 +82,19 @@ pub fn environment(templates: &Path) -> Environment<'static> {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_loader(path_loader(templates));
     env.add_filter("num", num);
+    env.add_filter("sig", sig);
     env.add_filter("sci", sci);
     env.add_filter("int", int);
+    env.add_filter("printed", printed);
+    env.add_filter("poly", poly);
+    env.add_filter("digits", |s: String| format::group_in_text(&s));
+    env.add_filter("model", |s: String| format::model_name(&s));
+    env.add_filter(
+        "path",
+        |variant: String, model: String, stack: Option<String>| {
+            format::path_name(stack.as_deref().unwrap_or("ssmbench"), &model, &variant)
+        },
+    );
     env
 }
 
@@ -125,7 +143,7 @@ fn write_plots(ctx: &mut BookContext, artifacts: &Path, src: &Path) -> Result<()
     put("layers.svg", layers)?;
     let tables = Tables::read(&artifacts.join("representation"))?;
     if !tables.roc.is_empty() {
-        put("roc.svg", plots::roc(&tables, "segments4"))?;
+        put("roc.svg", plots::roc(&tables, ctx.representation.as_ref()))?;
     }
     Ok(())
 }
@@ -162,6 +180,11 @@ pub fn context(paths: &BookPaths) -> Result<BookContext> {
 pub fn render(paths: &BookPaths, mut ctx: BookContext) -> Result<Vec<PathBuf>> {
     let src = paths.book.join("src");
     write_plots(&mut ctx, &paths.artifacts, &src)?;
+    // The theme additions book.toml names (table width, captions, verdict colours).
+    let css = paths.templates.join("book.css");
+    if css.exists() {
+        write_atomic(&src.join("ssmbench.css"), &std::fs::read(&css)?)?;
+    }
     let mut written = Vec::new();
     for (name, text) in render_chapters(&ctx, &paths.templates)? {
         let path = src.join(&name);

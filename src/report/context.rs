@@ -9,7 +9,10 @@ use std::{
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-use super::claims::{self, Claim, Evidence, Tally};
+use super::{
+    claims::{self, Claim, Evidence, Tally},
+    format::{model_name, path_name, stack_name},
+};
 use crate::{
     analysis::{run::Tables, schema::RepresentationSummary, summary::summarize as summarize_repr},
     bench::{
@@ -31,8 +34,12 @@ pub type Records = Vec<BTreeMap<String, String>>;
 #[derive(Clone, Debug, Serialize)]
 pub struct PeerRow {
     pub model: String,
+    /// Full labels of the two series (for the terminal table).
     pub ours: String,
     pub theirs: String,
+    /// Short names of the two paths ("flash", "sdpa"), for the book.
+    pub ours_path: String,
+    pub theirs_path: String,
     pub n: usize,
     pub ours_ms: f64,
     pub ours_median_ms: f64,
@@ -43,6 +50,23 @@ pub struct PeerRow {
     pub theirs_gib: f64,
     /// Achieved TFLOP/s of ssmbench's forward (FLOPs counted in `bench::flops`).
     pub ours_tflops: f64,
+}
+
+/// The rows of one pairing (ssmbench path vs Hugging Face path), one table in the book.
+#[derive(Clone, Debug, Serialize)]
+pub struct PeerGroup {
+    pub model: String,
+    pub ours_path: String,
+    pub theirs_path: String,
+    pub rows: Vec<PeerRow>,
+}
+
+/// The Hugging Face benchmark's software: versions (name, version) and, apart, the input.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PeerSoftware {
+    pub versions: Vec<(String, String)>,
+    /// Where its token ids came from (the file the script was given), if recorded.
+    pub input: String,
 }
 
 /// Where the results came from, for the Methods and Artifacts chapters.
@@ -70,8 +94,10 @@ pub struct BookContext {
     pub representation_seeds: BTreeMap<String, Vec<u64>>,
     /// Whether both models finished every planned analysis seed.
     pub representation_complete: bool,
-    pub peers: Vec<PeerRow>,
-    pub peer_software: String,
+    pub peers: Vec<PeerGroup>,
+    pub peer_software: PeerSoftware,
+    /// Each efficiency series' label → its short name ("LLaMA flash", "HF Mamba slow").
+    pub short: BTreeMap<String, String>,
     pub parity: Records,
     pub selftest: Records,
     pub selftest_rev: String,
@@ -84,6 +110,8 @@ pub struct BookContext {
     pub paper: super::paper::PaperView,
     /// Profile settings the chapters quote (lengths, seeds, protocol).
     pub profile: Profile,
+    /// The share of the largest attribution a token must exceed to count as effective.
+    pub attribution_threshold: f64,
 }
 
 fn read_records(path: &Path) -> Result<Records> {
@@ -182,6 +210,8 @@ pub fn peers(s: &EfficiencySummary) -> Vec<PeerRow> {
                 model: model.into(),
                 ours: sa.label.clone(),
                 theirs: sb.label.clone(),
+                ours_path: path_name(a.0, a.1, a.2),
+                theirs_path: path_name(b.0, b.1, b.2),
                 n,
                 ours_ms: pa.time_ms,
                 ours_median_ms: pa.time_median,
@@ -194,6 +224,66 @@ pub fn peers(s: &EfficiencySummary) -> Vec<PeerRow> {
         }
     }
     out
+}
+
+/// [`peers`] grouped by pairing, in order.
+pub fn peer_groups(rows: Vec<PeerRow>) -> Vec<PeerGroup> {
+    let mut out: Vec<PeerGroup> = Vec::new();
+    for r in rows {
+        match out.iter_mut().find(|g| {
+            g.ours_path == r.ours_path && g.theirs_path == r.theirs_path && g.model == r.model
+        }) {
+            Some(g) => g.rows.push(r),
+            None => out.push(PeerGroup {
+                model: r.model.clone(),
+                ours_path: r.ours_path.clone(),
+                theirs_path: r.theirs_path.clone(),
+                rows: vec![r],
+            }),
+        }
+    }
+    out
+}
+
+/// Splits the peer rows' software field ("torch 2.11.0; transformers 5.17.0; python 3.12.3;
+/// input_ids=input_ids.json") into versions and the input it was given.
+pub fn peer_software(field: &str) -> PeerSoftware {
+    let mut out = PeerSoftware::default();
+    for part in field.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        if let Some((_, v)) = part.split_once('=') {
+            let item = v.trim().to_string();
+            out.input = if out.input.is_empty() {
+                item
+            } else {
+                format!("{}, {item}", out.input)
+            };
+        } else {
+            let (name, version) = part.split_once(' ').unwrap_or((part, ""));
+            out.versions
+                .push((name.to_string(), version.trim().to_string()));
+        }
+    }
+    out
+}
+
+/// Short names of the efficiency series, by label.
+fn short_names(s: &EfficiencySummary) -> BTreeMap<String, String> {
+    s.series
+        .iter()
+        .map(|x| {
+            let stack = if x.stack == "ssmbench" {
+                String::new()
+            } else {
+                format!("{} ", stack_name(&x.stack))
+            };
+            let name = format!(
+                "{stack}{} {}",
+                model_name(&x.model),
+                path_name(&x.stack, &x.model, &x.variant)
+            );
+            (x.label.clone(), name)
+        })
+        .collect()
 }
 
 /// Builds the whole context from `artifacts` (and, for §5.2's summary, the pinned data).
@@ -260,11 +350,9 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
     let profile_seeds = profile.analysis.seeds.len();
     Ok(BookContext {
         run,
-        peers: efficiency.as_ref().map(peers).unwrap_or_default(),
-        peer_software: theirs
-            .first()
-            .map(|r| r.software.clone())
-            .unwrap_or_default(),
+        peers: peer_groups(efficiency.as_ref().map(peers).unwrap_or_default()),
+        peer_software: peer_software(theirs.first().map_or("", |r| r.software.as_str())),
+        short: efficiency.as_ref().map(short_names).unwrap_or_default(),
         maxlen: read_rows(&artifacts.join("perf").join("maxlen.csv"))?,
         parity: read_records(&artifacts.join("parity").join("parity.csv"))?,
         selftest_rev: std::fs::read_to_string(artifacts.join("selftest").join("git_rev.txt"))
@@ -279,6 +367,7 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
         plots: BTreeMap::new(),
         paper: super::paper::view(),
         profile,
+        attribution_threshold: crate::analysis::context::ATTRIBUTION_THRESHOLD,
         environment,
         corpus,
         efficiency,

@@ -64,6 +64,10 @@ pub const VOCAB: usize = 32_000;
 pub const GPT2_MAX_ID: usize = 50_256;
 /// §6: "on standard hardware (16GB GPU) … Mamba supports contexts exceeding 32,000 tokens".
 pub const MAMBA_BEYOND: f64 = 32_000.0;
+/// §6: on a 16 GB GPU the Transformer runs out of memory beyond about this many tokens.
+pub const TRANSFORMER_16GB_LIMIT: f64 = 4_096.0;
+/// §6: that GPU's memory, in bytes (16 GB, decimal).
+pub const GPU_16GB_BYTES: f64 = 16e9;
 
 /// The paper's numbers, for templates that print them beside ours.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -80,6 +84,9 @@ pub struct PaperView {
     pub t2_max_n: [f64; 2],
     pub t2_oom: [usize; 2],
     pub t2_r2: [f64; 2],
+    pub mean_velocity: f64,
+    pub final_drift: f64,
+    pub drift_tokens: f64,
     pub table3: Vec<(usize, f64, f64, f64, f64)>,
     pub t4_range: (f64, f64),
     pub t4_percent: (f64, f64),
@@ -101,6 +108,9 @@ pub fn view() -> PaperView {
         t2_max_n: T2_MAX_N,
         t2_oom: T2_OOM,
         t2_r2: T2_R2,
+        mean_velocity: MEAN_VELOCITY,
+        final_drift: FINAL_DRIFT,
+        drift_tokens: DRIFT_TOKENS,
         table3: TABLE3.to_vec(),
         t4_range: T4_RANGE,
         t4_percent: T4_PERCENT,

@@ -1,28 +1,142 @@
 //! SVG figures for the book (plotters): scaling curves with fits and crossovers, per-layer
 //! dynamics, ROC curves. Each function returns the SVG text; the book writes it beside the
 //! chapters.
+//!
+//! The figures are drawn at the width the book shows them (about 980 px), so the font sizes
+//! below are what a reader sees; plotters writes a requested size `s` as `s / 1.24` px, hence
+//! the 17–21 requested for 13.7–17 px on screen. Legends sit beside or below the plot area,
+//! never over the data.
 
-use plotters::prelude::*;
-
-use crate::{
-    analysis::{run::Tables, schema::RepresentationSummary},
-    bench::summary::{EfficiencySummary, Equation},
+use plotters::{
+    prelude::*,
+    style::text_anchor::{HPos, Pos, VPos},
 };
 
-const PALETTE: [RGBColor; 7] = [
-    RGBColor(31, 119, 180),
-    RGBColor(214, 39, 40),
-    RGBColor(44, 160, 44),
-    RGBColor(255, 127, 14),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(127, 127, 127),
-];
+use super::format::{group, model_name, path_name, sig, stack_name};
+use crate::bench::summary::{EfficiencySummary, Equation, Point, Series};
 
-type Res = Result<(), Box<dyn std::error::Error>>;
+mod representation;
+pub use representation::{layers, roc};
+
+pub(super) const FONT: &str = "sans-serif";
+/// Requested sizes of tick labels, axis titles, legends and panel titles (see the module doc).
+pub(super) const TICK: u32 = 17;
+pub(super) const AXIS: u32 = 18;
+pub(super) const LEGEND: u32 = 17;
+pub(super) const TITLE: u32 = 21;
+
+pub(super) const BLUE: RGBColor = RGBColor(31, 119, 180);
+pub(super) const CRIMSON: RGBColor = RGBColor(214, 39, 40);
+const PURPLE: RGBColor = RGBColor(148, 103, 189);
+const TEAL: RGBColor = RGBColor(23, 150, 140);
+pub(super) const GREY: RGBColor = RGBColor(110, 110, 110);
+
+pub(super) type Res = Result<(), Box<dyn std::error::Error>>;
+pub(super) type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 
 fn eval(e: &Equation, n: f64) -> f64 {
     e.polynomial().eval(n)
+}
+
+/// One legend line: a sample of the line (solid or dashed), an optional marker, a label.
+pub(super) struct Key {
+    pub(super) color: RGBColor,
+    pub(super) width: u32,
+    pub(super) dashed: bool,
+    pub(super) marker: Marker,
+    pub(super) label: String,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Marker {
+    None,
+    Filled,
+    Hollow,
+    Cross,
+}
+
+/// Draws `keys` as a column from (x, y), one line every `step` px.
+pub(super) fn legend(area: &Area, keys: &[Key], (x, y): (i32, i32), step: i32) -> Res {
+    let font = (FONT, LEGEND)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, k) in keys.iter().enumerate() {
+        let yy = y + step * i as i32;
+        let style = k.color.stroke_width(k.width);
+        if k.dashed {
+            for s in [0, 12, 24] {
+                area.draw(&PathElement::new(vec![(x + s, yy), (x + s + 7, yy)], style))?;
+            }
+        } else if k.marker != Marker::Cross {
+            area.draw(&PathElement::new(vec![(x, yy), (x + 30, yy)], style))?;
+        }
+        draw_marker(area, (x + 15, yy), k.marker, k.color)?;
+        area.draw(&Text::new(k.label.clone(), (x + 40, yy), font.clone()))?;
+    }
+    Ok(())
+}
+
+fn draw_marker(area: &Area, (x, y): (i32, i32), m: Marker, c: RGBColor) -> Res {
+    match m {
+        Marker::None => {}
+        Marker::Filled => area.draw(&Circle::new((x, y), 5, c.filled()))?,
+        Marker::Hollow => area.draw(&Rectangle::new(
+            [(x - 5, y - 5), (x + 5, y + 5)],
+            c.stroke_width(2),
+        ))?,
+        Marker::Cross => area.draw(&Cross::new((x, y), 7, RED.stroke_width(3)))?,
+    }
+    Ok(())
+}
+
+/// Colour of an efficiency series: one hue per pairing (ssmbench path and its HF peer).
+fn series_color(s: &Series) -> RGBColor {
+    match (s.model.as_str(), s.variant.as_str()) {
+        ("llama", "eager") => CRIMSON,
+        ("llama", _) => PURPLE,
+        ("mamba", "mambapy") => TEAL,
+        _ => BLUE,
+    }
+}
+
+fn series_name(s: &Series) -> String {
+    let stack = if s.stack == "ssmbench" {
+        "ssmbench".to_string()
+    } else {
+        stack_name(&s.stack)
+    };
+    format!(
+        "{stack}: {} {}",
+        model_name(&s.model),
+        path_name(&s.stack, &s.model, &s.variant)
+    )
+}
+
+/// Labels of a logarithmic axis: grouped integers from 1 up, two decimals below.
+pub(super) fn log_label(v: &f64) -> String {
+    if *v >= 1.0 {
+        group(v.round() as i64)
+    } else {
+        sig(*v, 1)
+    }
+}
+
+/// Just under the power of ten at or below `v`, so that a logarithmic axis shows a labelled
+/// decade at its foot (plotters labels only the decades).
+pub(super) fn decade_below(v: f64) -> f64 {
+    // A little under the decade: plotters drops a key point that rounds to just past the edge.
+    10f64.powf(v.log10().floor()) / 1.25
+}
+
+/// A tick label of a linear axis: grouped, without trailing zeros (`7.86`, `1,810`).
+pub(super) fn trimmed(v: f64) -> String {
+    let s = super::format::fixed(v, 4);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 /// Time (`memory = false`) or peak memory vs N, log–log, every full-logits series, mean ± sd
@@ -34,12 +148,12 @@ pub fn scaling(s: &EfficiencySummary, memory: bool) -> String {
 }
 
 fn draw_scaling(s: &EfficiencySummary, memory: bool, out: &mut String) -> Res {
-    let series: Vec<_> = s
+    let series: Vec<&Series> = s
         .series
         .iter()
         .filter(|x| x.logits == "full" && x.points.iter().any(|p| p.ok()))
         .collect();
-    let val = |p: &crate::bench::summary::Point| {
+    let val = |p: &Point| {
         if memory {
             (p.mem_gib, p.mem_sd)
         } else {
@@ -48,292 +162,151 @@ fn draw_scaling(s: &EfficiencySummary, memory: bool, out: &mut String) -> Res {
     };
     let pts: Vec<(f64, f64)> = series
         .iter()
-        .flat_map(|x| {
-            x.points
-                .iter()
-                .filter(|p| p.ok())
-                .map(|p| (p.n as f64, val(p).0))
-        })
+        .flat_map(|x| x.points.iter().filter(|p| p.ok()))
+        .map(|p| (p.n as f64, val(p).0))
         .filter(|(_, y)| *y > 0.0)
         .collect();
     if pts.is_empty() {
         return Ok(());
     }
-    let x0 = pts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min) / 1.5;
-    let x1 = pts.iter().map(|p| p.0).fold(0.0, f64::max) * 1.5;
-    let y0 = pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min) / 2.0;
-    let y1 = pts.iter().map(|p| p.1).fold(0.0, f64::max) * 2.0;
-    let root = SVGBackend::with_string(out, (860, 520)).into_drawing_area();
+    let x0 = pts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min) / 1.4;
+    let x1 = pts.iter().map(|p| p.0).fold(0.0, f64::max) * 1.4;
+    let y0 = decade_below(pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min));
+    let y1 = pts.iter().map(|p| p.1).fold(0.0, f64::max) * 1.6;
+    let root = SVGBackend::with_string(out, (980, 560)).into_drawing_area();
     root.fill(&WHITE)?;
-    let title = if memory {
-        "Peak memory vs sequence length"
-    } else {
-        "Forward time vs sequence length"
-    };
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 20))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(64)
+    let (plot, side) = root.split_horizontally(640);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(14)
+        .x_label_area_size(56)
+        .y_label_area_size(78)
         .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())?;
     chart
         .configure_mesh()
-        .x_desc("N (tokens)")
+        .x_desc("sequence length N (tokens, log scale)")
         .y_desc(if memory {
-            "peak allocated (GiB)"
+            "peak allocated memory (GiB, log scale)"
         } else {
-            "mean time (ms)"
+            "mean forward time (ms, log scale)"
         })
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| {
-            if *v >= 1.0 {
-                format!("{v:.0}")
-            } else {
-                format!("{v:.2}")
-            }
-        })
+        .label_style((FONT, TICK))
+        .axis_desc_style((FONT, AXIS))
+        .x_label_formatter(&log_label)
+        .y_label_formatter(&log_label)
+        .light_line_style(BLACK.mix(0.05))
+        .bold_line_style(BLACK.mix(0.18))
         .draw()?;
-    for (i, x) in series.iter().enumerate() {
-        let c = PALETTE[i % PALETTE.len()];
+    let mut keys = Vec::new();
+    for x in &series {
+        let c = series_color(x);
+        let ours = x.stack == "ssmbench";
         let ok: Vec<(f64, f64, f64)> = x
             .points
             .iter()
             .filter(|p| p.ok())
-            .map(|p| {
-                (
-                    p.n as f64,
-                    val(p).0,
-                    if val(p).1.is_finite() { val(p).1 } else { 0.0 },
-                )
-            })
+            .map(|p| (p.n as f64, val(p).0, val(p).1))
+            .map(|(n, y, sd)| (n, y, if sd.is_finite() { sd } else { 0.0 }))
             .collect();
-        chart
-            .draw_series(LineSeries::new(
-                ok.iter().map(|p| (p.0, p.1)),
-                c.stroke_width(2),
-            ))?
-            .label(x.label.clone())
-            .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 18, b)], c.stroke_width(2)));
-        chart.draw_series(ok.iter().map(|p| Circle::new((p.0, p.1), 3, c.filled())))?;
+        let width = if ours { 3 } else { 2 };
+        chart.draw_series(LineSeries::new(
+            ok.iter().map(|p| (p.0, p.1)),
+            c.mix(if ours { 1.0 } else { 0.75 }).stroke_width(width),
+        ))?;
         chart.draw_series(ok.iter().filter(|p| p.2 > 0.0).map(|p| {
             ErrorBar::new_vertical(
                 p.0,
                 (p.1 - p.2).max(y0),
                 p.1,
-                p.1 + p.2,
-                c.stroke_width(1),
-                6,
+                (p.1 + p.2).min(y1),
+                c.stroke_width(2),
+                10,
             )
         }))?;
+        if ours {
+            chart.draw_series(ok.iter().map(|p| Circle::new((p.0, p.1), 5, c.filled())))?;
+        } else {
+            chart.draw_series(ok.iter().map(|p| {
+                EmptyElement::at((p.0, p.1))
+                    + Rectangle::new([(-5, -5), (5, 5)], WHITE.filled())
+                    + Rectangle::new([(-5, -5), (5, 5)], c.stroke_width(2))
+            }))?;
+        }
+        keys.push(Key {
+            color: c,
+            width,
+            dashed: false,
+            marker: if ours { Marker::Filled } else { Marker::Hollow },
+            label: series_name(x),
+        });
     }
-    // Fitted curves on the paper's range, and where they cross.
-    let fits = [
-        (
-            if memory {
-                &s.llama_paper.memory
-            } else {
-                &s.llama_paper.time
-            },
-            "fit: αN² + βN + γ (LLaMA, materialised)",
-        ),
-        (
-            if memory {
-                &s.mamba_paper.memory
-            } else {
-                &s.mamba_paper.time
-            },
-            "fit: α′N + γ′ (Mamba)",
-        ),
-    ];
-    for (k, (e, name)) in fits.iter().enumerate() {
+    // Fitted curves on the paper's range, extended over the plot, and where they cross.
+    let (fit_t, fit_m) = if memory {
+        (&s.llama_paper.memory, &s.mamba_paper.memory)
+    } else {
+        (&s.llama_paper.time, &s.mamba_paper.time)
+    };
+    let eqs = if memory { ("2", "3") } else { ("4", "5") };
+    for (e, color, label) in [
+        (fit_t, BLACK, format!("fit, Eq. {}: T (quadratic)", eqs.0)),
+        (fit_m, GREY, format!("fit, Eq. {}: M (linear)", eqs.1)),
+    ] {
         let Some(e) = e else { continue };
-        let c = if k == 0 { BLACK } else { RGBColor(90, 90, 90) };
-        let curve: Vec<(f64, f64)> = (0..=100)
-            .map(|i| x0 * (x1 / x0).powf(i as f64 / 100.0))
+        let curve: Vec<(f64, f64)> = (0..=120)
+            .map(|i| x0 * (x1 / x0).powf(i as f64 / 120.0))
             .map(|n| (n, eval(e, n)))
             .filter(|(_, y)| *y > y0 && *y < y1)
             .collect();
-        chart
-            .draw_series(DashedLineSeries::new(curve, 6, 4, c.stroke_width(1)))?
-            .label(name.to_string())
-            .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 18, b)], c.stroke_width(1)));
+        chart.draw_series(DashedLineSeries::new(curve, 9, 6, color.stroke_width(2)))?;
+        keys.push(Key {
+            color,
+            width: 2,
+            dashed: true,
+            marker: Marker::None,
+            label,
+        });
     }
     let crossings = if memory {
         &s.memory_crossings
     } else {
         &s.time_crossings
     };
-    if let Some(e) = if memory {
-        &s.mamba_paper.memory
-    } else {
-        &s.mamba_paper.time
-    } {
+    let mut shown = false;
+    if let Some(e) = fit_m {
         for &n in crossings.iter().filter(|n| **n > x0 && **n < x1) {
             let y = eval(e, n);
             if y > y0 && y < y1 {
-                chart.draw_series(std::iter::once(Cross::new((n, y), 8, RED.stroke_width(3))))?;
-                chart.draw_series(std::iter::once(Text::new(
-                    format!("fits cross at N ≈ {n:.0}"),
-                    (n * 1.08, y),
-                    ("sans-serif", 13),
-                )))?;
+                chart.draw_series(std::iter::once(Cross::new((n, y), 9, RED.stroke_width(3))))?;
+                keys.push(Key {
+                    color: RED,
+                    width: 3,
+                    dashed: false,
+                    marker: Marker::Cross,
+                    label: format!("fits cross at N ≈ {}", group(n.round() as i64)),
+                });
+                shown = true;
             }
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 12))
-        .draw()?;
-    root.present()?;
-    Ok(())
-}
-
-/// Per-layer curves (mean ± sd across seeds), two panels: Mamba's hidden state (velocity, norm)
-/// and LLaMA's attention (entropy, distance).
-pub fn layers(r: &RepresentationSummary) -> String {
-    let mut out = String::new();
-    let _ = draw_layers(r, &mut out);
-    out
-}
-
-fn draw_layers(r: &RepresentationSummary, out: &mut String) -> Res {
-    let root = SVGBackend::with_string(out, (1100, 760)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let panels = root.split_evenly((2, 2));
-    type Get = fn(&crate::analysis::schema::LayerSummary) -> crate::analysis::schema::MeanSd;
-    let specs: [(&str, Get); 4] = [
-        (
-            "Mamba state velocity (mean ‖hₜ − hₜ₋₁‖)",
-            |l| l.mamba_velocity,
-        ),
-        ("Mamba final-token norm ‖h‖", |l| l.mamba_norm),
-        ("LLaMA attention entropy (nats)", |l| l.attn_entropy),
-        ("LLaMA mean attention distance (tokens)", |l| {
-            l.attn_distance
-        }),
+    legend(&side, &keys, (10, 40), 30)?;
+    let note = (FONT, LEGEND).into_font().color(&BLACK);
+    let below = 40 + 30 * keys.len() as i32 + 10;
+    let lines = [
+        "T: LLaMA materialised; M: Mamba fused scan".to_string(),
+        "fits on 512–8,192 tokens".to_string(),
+        if shown || !crossings.is_empty() {
+            "crossings outside the plot: see the text".to_string()
+        } else {
+            "the fits do not cross at any N > 0".to_string()
+        },
+        "error bars: ± sd across seeds".to_string(),
     ];
-    for (k, (panel, (title, get))) in panels.iter().zip(specs.iter()).enumerate() {
-        let v: Vec<(f64, f64, f64)> = r
-            .layers
-            .iter()
-            .map(|l| {
-                (
-                    l.layer as f64,
-                    get(l).mean,
-                    if get(l).sd.is_finite() {
-                        get(l).sd
-                    } else {
-                        0.0
-                    },
-                )
-            })
-            .filter(|p| p.1.is_finite())
-            .collect();
-        if v.is_empty() {
-            continue;
-        }
-        let lo = v.iter().map(|p| p.1 - p.2).fold(f64::INFINITY, f64::min);
-        let hi = v
-            .iter()
-            .map(|p| p.1 + p.2)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let pad = ((hi - lo) * 0.1).max(hi.abs() * 0.01).max(1e-9);
-        let mut chart = ChartBuilder::on(panel)
-            .caption(*title, ("sans-serif", 16))
-            .margin(10)
-            .x_label_area_size(32)
-            .y_label_area_size(60)
-            .build_cartesian_2d(
-                0.5f64..(r.layers.len() as f64 + 0.5),
-                (lo - pad)..(hi + pad),
-            )?;
-        chart
-            .configure_mesh()
-            .x_desc("layer")
-            .x_labels(r.layers.len())
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .draw()?;
-        let c = PALETTE[k];
-        chart.draw_series(LineSeries::new(
-            v.iter().map(|p| (p.0, p.1)),
-            c.stroke_width(2),
+    for (i, l) in lines.iter().enumerate() {
+        side.draw(&Text::new(
+            l.clone(),
+            (14, below + 26 * i as i32),
+            note.clone(),
         ))?;
-        chart.draw_series(v.iter().map(|p| Circle::new((p.0, p.1), 4, c.filled())))?;
-        chart.draw_series(v.iter().filter(|p| p.2 > 0.0).map(|p| {
-            ErrorBar::new_vertical(p.0, p.1 - p.2, p.1, p.1 + p.2, c.stroke_width(1), 8)
-        }))?;
     }
-    root.present()?;
-    Ok(())
-}
-
-/// ROC curves of the shift detector, one line per (model, seed), for `protocol`.
-pub fn roc(t: &Tables, protocol: &str) -> String {
-    let mut out = String::new();
-    let _ = draw_roc(t, protocol, &mut out);
-    out
-}
-
-fn draw_roc(t: &Tables, protocol: &str, out: &mut String) -> Res {
-    let root = SVGBackend::with_string(out, (620, 560)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!("Shift detection ROC ({protocol})"),
-            ("sans-serif", 18),
-        )
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(50)
-        .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
-    chart
-        .configure_mesh()
-        .x_desc("false positive rate")
-        .y_desc("true positive rate")
-        .draw()?;
-    chart.draw_series(DashedLineSeries::new(
-        vec![(0.0, 0.0), (1.0, 1.0)],
-        5,
-        4,
-        BLACK.stroke_width(1),
-    ))?;
-    let mut keys: Vec<(String, u64)> = t
-        .roc
-        .iter()
-        .filter(|r| r.protocol == protocol)
-        .map(|r| (r.model.clone(), r.seed))
-        .collect();
-    keys.sort();
-    keys.dedup();
-    let mut labelled = std::collections::BTreeSet::new();
-    for (model, seed) in keys {
-        let c = match model.as_str() {
-            "mamba" => PALETTE[0],
-            "llama" => PALETTE[1],
-            _ => PALETTE[6],
-        };
-        let pts: Vec<(f64, f64)> = t
-            .roc
-            .iter()
-            .filter(|r| r.protocol == protocol && r.model == model && r.seed == seed)
-            .map(|r| (r.fpr, r.tpr))
-            .collect();
-        let s = chart.draw_series(LineSeries::new(pts, c.stroke_width(2)))?;
-        if labelled.insert(model.clone()) {
-            s.label(model.clone()).legend(move |(a, b)| {
-                PathElement::new(vec![(a, b), (a + 18, b)], c.stroke_width(2))
-            });
-        }
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
     root.present()?;
     Ok(())
 }
