@@ -61,16 +61,14 @@ impl Series {
     }
 }
 
-/// Human name of a series.
+/// Human name of a series, from the book's names of models and paths.
 pub fn label(stack: &str, model: &str, variant: &str) -> String {
-    let m = if model == "llama" { "LLaMA" } else { "Mamba" };
-    match (stack, variant) {
-        ("ssmbench", "eager") => format!("{m} (ssmbench, materialised attention)"),
-        ("ssmbench", "fused") if model == "llama" => format!("{m} (ssmbench, flash attention)"),
-        ("ssmbench", "fused") => format!("{m} (ssmbench, fused scan)"),
-        ("ssmbench", v) => format!("{m} (ssmbench, {v})"),
-        ("hf", v) => format!("{m} (HF transformers, {v})"),
-        (s, v) => format!("{m} ({s}, {v})"),
+    use crate::report::format::{model_name, path_name};
+    let (m, path) = (model_name(model), path_name(stack, model, variant));
+    match (stack, model, variant) {
+        ("ssmbench", "llama", "eager" | "fused") => format!("{m} (ssmbench, {path} attention)"),
+        ("hf", ..) => format!("{m} (HF transformers, {path})"),
+        (s, ..) => format!("{m} ({s}, {path})"),
     }
 }
 
@@ -282,7 +280,8 @@ pub struct EfficiencySummary {
     pub transformer_costlier_at_start: (bool, bool),
 }
 
-fn find<'a>(all: &'a [Series], stack: &str, model: &str, variant: &str) -> Option<&'a Series> {
+/// The full-logits series of one (stack, model, variant).
+pub fn find<'a>(all: &'a [Series], stack: &str, model: &str, variant: &str) -> Option<&'a Series> {
     all.iter().find(|s| {
         s.stack == stack && s.model == model && s.variant == variant && s.logits == "full"
     })

@@ -8,8 +8,8 @@
 //! product computed in f64 on the host ([`super::matmul_referee`]; a candidate that disagrees is
 //! rejected, and a shape no candidate gets right is an error, never a silent fallback), and the
 //! agreeing ones are timed (device synchronised, three runs after one warm-up) and the fastest
-//! kept; the choices are recorded with the results. The first forward of every benchmark configuration is a discarded
-//! warm-up, so tuning never lands in a timed run.
+//! kept; the choices are recorded with the results. The first forward of every benchmark
+//! configuration is a discarded warm-up, so tuning never lands in a timed run.
 
 use std::{collections::BTreeMap, sync::Mutex, time::Instant};
 
@@ -67,6 +67,21 @@ struct Key {
     rhs: Vec<usize>,
     lhs_transposed: bool,
     rhs_transposed: bool,
+}
+
+/// `[8192, 512] x [512, 32000]ᵀ`: the shapes, `ᵀ` marking an operand stored transposed.
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = |transposed: bool| if transposed { "ᵀ" } else { "" };
+        write!(
+            f,
+            "{:?}{} x {:?}{}",
+            self.lhs,
+            t(self.lhs_transposed),
+            self.rhs,
+            t(self.rhs_transposed)
+        )
+    }
 }
 
 static CHOICES: Mutex<BTreeMap<Key, (usize, String)>> = Mutex::new(BTreeMap::new());
@@ -211,20 +226,13 @@ pub fn matmul_fp32<const D: usize>(
             // Opt-in trace for kernel work on the device (the choices are recorded either way).
             if std::env::var_os("SSMBENCH_TUNE_LOG").is_some() {
                 eprintln!(
-                    "tuned matmul {:?}{} x {:?}{} in {:.1} s: {report}",
-                    key.lhs,
-                    if key.lhs_transposed { "ᵀ" } else { "" },
-                    key.rhs,
-                    if key.rhs_transposed { "ᵀ" } else { "" },
+                    "tuned matmul {key} in {:.1} s: {report}",
                     tuned.elapsed().as_secs_f64()
                 );
             }
             // No kernel computes this product correctly: stop rather than produce a wrong result.
             let Some(i) = i else {
-                panic!(
-                    "no FP32 matmul kernel agrees with the f64 product for {:?} x {:?}: {report}",
-                    key.lhs, key.rhs
-                );
+                panic!("no FP32 matmul kernel agrees with the f64 product for {key}: {report}");
             };
             CHOICES.lock().unwrap().insert(key, (i, report));
             i
@@ -242,16 +250,6 @@ pub fn choices() -> Vec<String> {
         .lock()
         .unwrap()
         .iter()
-        .map(|(k, (i, report))| {
-            format!(
-                "matmul {:?}{} x {:?}{} -> {} [{}]",
-                k.lhs,
-                if k.lhs_transposed { "ᵀ" } else { "" },
-                k.rhs,
-                if k.rhs_transposed { "ᵀ" } else { "" },
-                all[*i],
-                report
-            )
-        })
+        .map(|(k, (i, report))| format!("matmul {k} -> {} [{report}]", all[*i]))
         .collect()
 }

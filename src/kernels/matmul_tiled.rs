@@ -1,6 +1,7 @@
 //! ssmbench's own register-tiled FP32 matrix product: one more candidate for
-//! [`super::matmul`]'s tuner, which checks it against sampled f64 entries ([`super::matmul_referee`]) on every problem
-//! shape and keeps it only where it agrees and is the fastest.
+//! [`super::matmul`]'s tuner, which checks it against sampled f64 entries
+//! ([`super::matmul_referee`]) on every problem shape and keeps it only where it agrees and is
+//! the fastest.
 //!
 //! # Work split
 //! A cube of 256 threads (16 × 16) owns a 128 × 128 tile of the output; each thread owns an

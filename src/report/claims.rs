@@ -439,17 +439,13 @@ fn table2(r: &mut Rows, eff: Option<&EfficiencySummary>) {
     // The 16 GB limit, judged by the measured peak of the materialised path (the paper's eager
     // attention): the largest N whose peak allocation fits in 16 GB.
     let gib_16gb = p::GPU_16GB_BYTES / f64::from(1u32 << 30);
-    let fits = s
-        .series
-        .iter()
-        .find(|x| x.stack == "ssmbench" && x.model == "llama" && x.variant == "eager")
-        .and_then(|x| {
-            x.points
-                .iter()
-                .filter(|pt| pt.error.is_empty() && pt.mem_gib <= gib_16gb)
-                .map(|pt| pt.n as f64)
-                .reduce(f64::max)
-        });
+    let fits = crate::bench::summary::find(&s.series, "ssmbench", "llama", "eager").and_then(|x| {
+        x.points
+            .iter()
+            .filter(|pt| pt.ok() && pt.mem_gib <= gib_16gb)
+            .map(|pt| pt.n as f64)
+            .reduce(f64::max)
+    });
     r.fixed(
         "§6",
         "on a 16 GB GPU the Transformer is limited to about 4,096 tokens",
