@@ -82,6 +82,9 @@ pub struct Profile {
     pub analysis: AnalysisPlan,
     /// Lengths of `bench perf`'s largest-N probe (one forward each, logits of the last position).
     pub perf_max_lengths: Vec<usize>,
+    /// Lengths at which `bench perf` breaks a forward of every benchmark path into stages.
+    #[serde(default)]
+    pub perf_breakdown_lengths: Vec<usize>,
 }
 
 impl Profile {
@@ -118,6 +121,7 @@ impl Profile {
                 shift_window: 256,
             },
             perf_max_lengths: vec![131_072, 262_144],
+            perf_breakdown_lengths: vec![8192],
         }
     }
 
@@ -147,6 +151,7 @@ impl Profile {
                 shift_window: 16,
             },
             perf_max_lengths: vec![],
+            perf_breakdown_lengths: vec![64],
         }
     }
 }

@@ -1,5 +1,5 @@
 //! `ssmbench reproduce`: the whole paper, resumably — verified data → tokens → the efficiency
-//! sweep (Tables 1–2) → the largest-N probes → the representation analysis (Tables 3–5) →
+//! sweep (Tables 1–2) → the largest-N probes and the per-stage breakdown → the representation analysis (Tables 3–5) →
 //! the environment record. (The book and the manifest are written by the caller after this.)
 
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use crate::{
     analysis::run::run_analysis,
     backend::{Platform, SsmBackend},
     bench::{
+        breakdown::run_breakdown,
         maxlen::run_maxlen,
         sweep::{Isolation, run_sweep},
     },
@@ -53,6 +54,9 @@ impl Layout {
     }
     pub fn maxlen(&self) -> PathBuf {
         self.root.join("perf").join("maxlen.csv")
+    }
+    pub fn breakdown(&self) -> PathBuf {
+        self.root.join("perf").join("breakdown.csv")
     }
     pub fn representation(&self) -> PathBuf {
         self.root.join("representation")
@@ -117,6 +121,21 @@ pub fn reproduce<P: Platform>(
             &inputs.sequence(max_n),
             &layout.maxlen(),
             isolation,
+        )?;
+    }
+    if parts.maxlen && !profile.perf_breakdown_lengths.is_empty() {
+        say("time per stage of a forward …");
+        let max_n = profile
+            .perf_breakdown_lengths
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0);
+        run_breakdown(
+            platform,
+            profile,
+            &inputs.sequence(max_n),
+            &layout.breakdown(),
         )?;
     }
     if parts.analysis {

@@ -32,6 +32,18 @@ impl SsmBackend for CudaBackend {
         kernels::conv::causal_conv1d_silu(x, weight, bias)
     }
 
+    fn causal_softmax(scores: Tensor<Self, 4>, scale: f64) -> Tensor<Self, 4> {
+        kernels::softmax::causal_softmax(scores, scale)
+    }
+
+    fn rms_norm(x: Tensor<Self, 3>, weight: Tensor<Self, 1>, eps: f64) -> Tensor<Self, 3> {
+        kernels::rmsnorm::rms_norm(x, weight, eps)
+    }
+
+    fn rope(x: Tensor<Self, 4>, cos: Tensor<Self, 2>, sin: Tensor<Self, 2>) -> Tensor<Self, 4> {
+        kernels::rope::rope(x, cos, sin)
+    }
+
     fn fused_causal_attention(
         q: Tensor<Self, 4>,
         k: Tensor<Self, 4>,

@@ -4,7 +4,7 @@
 //! machine without one, so we first ask the driver ourselves (through cudarc, which cubecl
 //! already links) and only then create the device.
 
-use std::{cell::RefCell, rc::Rc};
+use std::cell::RefCell;
 
 use anyhow::{Result, bail};
 use burn::tensor::backend::Backend;
@@ -250,69 +250,6 @@ fn cuda_platform(info: DeviceInfo) -> CudaPlatform {
     CudaPlatform {
         device: cubecl::cuda::CudaDevice::new(0),
         info,
-    }
-}
-
-/// Running maximum of the allocator's bytes in use, sampled at [`mark`] points.
-///
-/// cubecl keeps no peak statistic, so the models call [`mark`] after every large allocation
-/// (attention scores, probabilities, per-layer activations); while a probe is installed each
-/// mark reads the allocator. Allocation is host-side and stream-ordered, so no device sync is
-/// needed and the reading is exact at that point; transients inside a single Burn op between
-/// two marks are not seen, which makes the sampled peak a lower bound of the true one.
-#[derive(Clone, Default)]
-pub struct PeakProbe {
-    peak: Rc<RefCell<u64>>,
-    marks: Rc<RefCell<u64>>,
-}
-
-type ProbeFn = Box<dyn FnMut()>;
-
-thread_local! {
-    static PROBE: RefCell<Option<ProbeFn>> = const { RefCell::new(None) };
-}
-
-/// Records the allocator's current usage if a probe is installed; free otherwise.
-pub fn mark() {
-    PROBE.with(|p| {
-        if let Some(f) = p.borrow_mut().as_mut() {
-            f()
-        }
-    })
-}
-
-impl PeakProbe {
-    /// Runs `body` with this probe sampling `platform` at every [`mark`].
-    pub fn watch<P: Platform, R>(&self, platform: &P, body: impl FnOnce() -> R) -> R {
-        let Some(sampler) = platform.memory_sampler() else {
-            return body();
-        };
-        let peak = self.peak.clone();
-        let marks = self.marks.clone();
-        PROBE.with(|p| {
-            *p.borrow_mut() = Some(Box::new(move || {
-                if let Some(now) = sampler() {
-                    let mut pk = peak.borrow_mut();
-                    *pk = (*pk).max(now.in_use);
-                    *marks.borrow_mut() += 1;
-                }
-            }))
-        });
-        mark();
-        let out = body();
-        mark();
-        PROBE.with(|p| *p.borrow_mut() = None);
-        out
-    }
-
-    /// Largest bytes-in-use seen.
-    pub fn peak_bytes(&self) -> u64 {
-        *self.peak.borrow()
-    }
-
-    /// Number of samples taken.
-    pub fn samples(&self) -> u64 {
-        *self.marks.borrow()
     }
 }
 

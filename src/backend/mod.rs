@@ -4,17 +4,20 @@
 //!   fused attention) with tensor-op defaults;
 //! - [`cube`]: the CUDA overrides, backed by the CubeCL kernels in [`crate::kernels`];
 //! - [`autodiff`]: backward steps for burn-autodiff;
-//! - [`device`]: choosing CUDA or CPU, and reading device memory.
+//! - [`device`]: choosing CUDA or CPU, and reading device memory;
+//! - [`marks`]: stage marks in the forwards, for peak memory and per-stage time.
 
 pub mod autodiff;
 pub mod cube;
 pub mod device;
+pub mod marks;
 pub mod ops;
 
 pub use device::{
-    CpuPlatform, CudaPlatform, DeviceChoice, DeviceInfo, MemorySnapshot, PeakProbe, Platform,
-    PlatformTask, mark, probe_cuda, with_platform,
+    CpuPlatform, CudaPlatform, DeviceChoice, DeviceInfo, MemorySnapshot, Platform, PlatformTask,
+    probe_cuda, with_platform,
 };
+pub use marks::{PeakProbe, StageClock, mark};
 pub use ops::{SsmAutodiffBackend, SsmBackend};
 
 /// Burn's CUDA backend without the fusion layer: FP32 floats, i32 ints, u8 bools. The custom

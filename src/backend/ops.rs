@@ -15,6 +15,7 @@ use crate::model::mamba::scan::{
     ScanGrads, ScanInputs, ScanOutput, causal_conv1d_silu_reference, scan_reference,
     scan_reference_backward,
 };
+use crate::model::{layers::rms_norm_reference, llama::causal_softmax_reference};
 
 /// A Burn backend with ssmbench's extra operations.
 pub trait SsmBackend: Backend {
@@ -52,6 +53,28 @@ pub trait SsmBackend: Backend {
         causal_conv1d_silu_reference(x, weight, bias)
     }
 
+    /// `softmax(scores · scale)` over the last axis with the future (key > query) masked out:
+    /// the materialised attention's probabilities.
+    ///
+    /// # Shapes
+    /// `scores: [batch, heads, len, len] → [batch, heads, len, len]`
+    fn causal_softmax(scores: Tensor<Self, 4>, scale: f64) -> Tensor<Self, 4> {
+        causal_softmax_reference(scores, scale)
+    }
+    /// RMSNorm over the last axis: `x / √(mean(x²) + ε) · weight`.
+    ///
+    /// # Shapes
+    /// `x: [batch, len, d]`, `weight: [d]` → `[batch, len, d]`
+    fn rms_norm(x: Tensor<Self, 3>, weight: Tensor<Self, 1>, eps: f64) -> Tensor<Self, 3> {
+        rms_norm_reference(x, weight, eps)
+    }
+    /// Rotary position embedding of queries or keys (HF's rotate-half layout).
+    ///
+    /// # Shapes
+    /// `x: [batch, heads, len, head_dim]`, `cos`, `sin`: `[len, head_dim]` → `x`'s shape
+    fn rope(x: Tensor<Self, 4>, cos: Tensor<Self, 2>, sin: Tensor<Self, 2>) -> Tensor<Self, 4> {
+        crate::model::rope::apply(x, &cos, &sin)
+    }
     /// Causal attention that never holds the `len × len` score matrix in device memory
     /// (flash-style), if this backend has one; `None` makes the caller materialise it.
     ///

@@ -1,6 +1,7 @@
 //! Benchmarks: the efficiency sweep of paper §4.4 (Tables 1–2), the performance probe, and the
 //! kernels' self-check.
 
+pub mod breakdown;
 pub mod flops;
 pub mod maxlen;
 pub mod rows;

@@ -19,7 +19,8 @@ use crate::{
     backend::{Platform, SsmBackend},
     model::{
         init::{self, Init},
-        llama::eager_attention,
+        layers::rms_norm_reference,
+        llama::{causal_softmax_reference, eager_attention},
         mamba::scan::{
             ScanInputs, causal_conv1d_silu_reference, scan_reference, scan_reference_backward,
         },
@@ -46,7 +47,12 @@ pub struct Check {
 }
 
 /// Variants measured for comparison only (see [`Check::in_use`]).
-pub const COMPARISON_ONLY: &[&str] = &["burn-default", "chunked", "burn-flash-unit"];
+pub const COMPARISON_ONLY: &[&str] = &[
+    "burn-default",
+    "chunked",
+    "burn-flash-unit",
+    "flash-ssmbench-rowwise",
+];
 
 /// What to run: lengths and channel counts.
 #[derive(Clone, Debug)]
@@ -298,6 +304,22 @@ fn model_matmul<P: Platform>(
     );
 }
 
+/// Longest length at which the fused softmax is compared with the tensor ops (whose scaled,
+/// masked and exponentiated copies of the `8 × N²` scores would otherwise dominate the run).
+const SOFTMAX_MAX_N: usize = 4096;
+
+/// Causal attention entirely in tensor ops (FP32 matmul, tensor-op softmax): what every
+/// attention path is compared with.
+fn reference_attention<B: SsmBackend>(
+    q: Tensor<B, 4>,
+    k: Tensor<B, 4>,
+    v: Tensor<B, 4>,
+) -> Tensor<B, 4> {
+    let scale = 1.0 / (q.dims()[3] as f64).sqrt();
+    let scores = B::matmul_fp32(q, k.swap_dims(2, 3));
+    B::matmul_fp32(causal_softmax_reference(scores, scale), v)
+}
+
 /// Named settings of a fast path (a fused-attention strategy, a scan chunk count), each applied
 /// by its closure before the checks that use it.
 pub type Variants<'a> = &'a [(&'a str, &'a dyn Fn())];
@@ -473,6 +495,54 @@ pub fn run<P: Platform>(
         restore();
     }
 
+    for &n in &plan.scan_lengths {
+        let d = 512;
+        rec.say(&format!("rms_norm n={n} d={d}"));
+        let x = randn::<B<P>, 3>(seed + n as u64, "rx", [1, n, d], 1.0, &device);
+        let w = randn::<B<P>, 1>(seed, "rw", [d], 1.0, &device);
+        let _ = B::<P>::rms_norm(x.clone(), w.clone(), 1e-5);
+        let (tf, fast) = time_ms(platform, || B::<P>::rms_norm(x.clone(), w.clone(), 1e-5));
+        let (tr, slow) = time_ms(platform, || rms_norm_reference(x.clone(), w.clone(), 1e-5));
+        rec.push(
+            "rms_norm",
+            "fused",
+            n,
+            d,
+            "output",
+            &host(fast),
+            &host(slow),
+            1e-5,
+            (tf, tr),
+        );
+    }
+
+    for &n in &plan.scan_lengths {
+        // As in the model: the projection's [batch, len, heads, head_dim] seen as
+        // [batch, heads, len, head_dim] (a strided view).
+        rec.say(&format!("rope n={n}"));
+        let x =
+            randn::<B<P>, 4>(seed + n as u64, "px", [1, n, 8, 64], 1.0, &device).swap_dims(1, 2);
+        let (cos, sin) = crate::model::rope::tables::<B<P>>(n, 64, 10_000.0, &device);
+        let _ = B::<P>::rope(x.clone(), cos.clone(), sin.clone());
+        let (tf, fast) = time_ms(platform, || {
+            B::<P>::rope(x.clone(), cos.clone(), sin.clone())
+        });
+        let (tr, slow) = time_ms(platform, || {
+            crate::model::rope::apply(x.clone(), &cos, &sin)
+        });
+        rec.push(
+            "rope",
+            "fused",
+            n,
+            8,
+            "output",
+            &host(fast),
+            &host(slow),
+            1e-5,
+            (tf, tr),
+        );
+    }
+
     for &n in &plan.grad_lengths {
         let ch = *plan.scan_channels.iter().max().unwrap_or(&64);
         let ch = ch.max(32) / 32 * 32;
@@ -513,11 +583,45 @@ pub fn run<P: Platform>(
         let k = randn::<B<P>, 4>(seed + n as u64, "k", shape, 1.0, &device);
         let v = randn::<B<P>, 4>(seed + n as u64, "v", shape, 1.0, &device);
         rec.say(&format!("attention reference n={n}"));
-        let _ = eager_attention(q.clone(), k.clone(), v.clone());
-        let (tr, (slow, _)) = time_ms(platform, || {
-            eager_attention(q.clone(), k.clone(), v.clone())
+        let _ = reference_attention(q.clone(), k.clone(), v.clone());
+        let (tr, slow) = time_ms(platform, || {
+            reference_attention(q.clone(), k.clone(), v.clone())
         });
         let slow = host(slow);
+        if n <= SOFTMAX_MAX_N {
+            // The materialised path's fused softmax, on the same scores.
+            let scores = B::<P>::matmul_fp32(q.clone(), k.clone().swap_dims(2, 3));
+            let scale = 1.0 / 8.0;
+            let _ = B::<P>::causal_softmax(scores.clone(), scale);
+            let (tf, fast) = time_ms(platform, || B::<P>::causal_softmax(scores.clone(), scale));
+            let (ts, reference) =
+                time_ms(platform, || causal_softmax_reference(scores.clone(), scale));
+            rec.push(
+                "softmax",
+                "causal-fused",
+                n,
+                8,
+                "probabilities",
+                &host(fast),
+                &host(reference),
+                1e-5,
+                (tf, ts),
+            );
+            let (tf, fast) = time_ms(platform, || {
+                eager_attention(q.clone(), k.clone(), v.clone()).0
+            });
+            rec.push(
+                "attention",
+                "materialised",
+                n,
+                8,
+                "output",
+                &host(fast),
+                &slow,
+                1e-5,
+                (tf, tr),
+            );
+        }
         for &(name, select) in attention_variants {
             select();
             rec.say(&format!("attention {name} n={n}"));

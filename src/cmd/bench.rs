@@ -38,8 +38,13 @@ struct MaxLen {
     out: std::path::PathBuf,
 }
 
+type PerfRows = (
+    Vec<ssmbench::bench::rows::EfficiencyRow>,
+    Vec<ssmbench::bench::breakdown::BreakdownRow>,
+);
+
 impl PlatformTask for MaxLen {
-    type Output = Vec<ssmbench::bench::rows::EfficiencyRow>;
+    type Output = PerfRows;
     fn run<P: Platform>(self, p: &P) -> Result<Self::Output> {
         let max_n = self
             .profile
@@ -49,13 +54,66 @@ impl PlatformTask for MaxLen {
             .max()
             .unwrap_or(0);
         let isolation = Isolation::for_platform(p)?;
-        ssmbench::bench::maxlen::run_maxlen(
+        let maxlen = ssmbench::bench::maxlen::run_maxlen(
             p,
             &self.profile,
             &self.inputs.sequence(max_n),
-            &self.out,
+            &self.out.join("maxlen.csv"),
             &isolation,
-        )
+        )?;
+        let n = self
+            .profile
+            .perf_breakdown_lengths
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0);
+        let stages = ssmbench::bench::breakdown::run_breakdown(
+            p,
+            &self.profile,
+            &self.inputs.sequence(n),
+            &self.out.join("breakdown.csv"),
+        )?;
+        Ok((maxlen, stages))
+    }
+}
+
+/// Prints each configuration's stages: ms per forward and share of the observed total.
+fn print_breakdown(rows: &[ssmbench::bench::breakdown::BreakdownRow]) {
+    use ssmbench::report::table;
+    let mut configs: Vec<(String, String, usize)> = Vec::new();
+    for r in rows {
+        let key = (r.model.clone(), r.variant.clone(), r.n);
+        if !configs.contains(&key) {
+            configs.push(key);
+        }
+    }
+    for (model, variant, n) in configs {
+        let mine: Vec<_> = rows
+            .iter()
+            .filter(|r| r.model == model && r.variant == variant && r.n == n)
+            .collect();
+        let Some(first) = mine.first() else { continue };
+        let cells: Vec<Vec<String>> = mine
+            .iter()
+            .map(|r| {
+                vec![
+                    r.stage.clone(),
+                    r.calls.to_string(),
+                    table::num(r.ms, 2),
+                    format!("{}%", table::num(100.0 * r.ms / r.observed_total_ms, 1)),
+                ]
+            })
+            .collect();
+        println!(
+            "\n{model} ({variant}), N = {n}: forward {} ms unobserved, {} ms with a sync per stage",
+            table::num(first.forward_ms, 2),
+            table::num(first.observed_total_ms, 2)
+        );
+        println!(
+            "{}",
+            table::render(&["stage", "calls", "ms", "share"], &cells)
+        );
     }
 }
 
@@ -170,8 +228,8 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
         What::Perf { profile } => {
             let profile = effective_profile(Profile::get(profile));
             let inputs = Inputs::prepare(&g.data, &profile)?;
-            let out = g.artifacts.join("perf").join("maxlen.csv");
-            let rows = with_platform(
+            let out = g.artifacts.join("perf");
+            let (rows, stages) = with_platform(
                 g.device,
                 MaxLen {
                     profile,
@@ -180,6 +238,7 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
                 },
             )?;
             print_perf(g, &rows)?;
+            print_breakdown(&stages);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -51,7 +51,11 @@ impl PlatformTask for Task {
         let attn: Vec<NamedSetting> = if cuda {
             vec![
                 (
-                    "flash-ssmbench",
+                    "flash-ssmbench-tiled",
+                    Box::new(|| set_flash_kind(FlashKind::Tiled)),
+                ),
+                (
+                    "flash-ssmbench-rowwise",
                     Box::new(|| set_flash_kind(FlashKind::Ssmbench)),
                 ),
                 ("chunked", Box::new(|| set_flash_kind(FlashKind::Chunked))),
@@ -66,7 +70,7 @@ impl PlatformTask for Task {
         let scan: Vec<(&str, &dyn Fn())> = scan.iter().map(|(n, f)| (*n, f.as_ref())).collect();
         let attn: Vec<(&str, &dyn Fn())> = attn.iter().map(|(n, f)| (*n, f.as_ref())).collect();
         let rows = selftest::run(p, &plan, &scan, &attn, |msg| eprintln!("selftest {msg}"))?;
-        set_flash_kind(FlashKind::Ssmbench);
+        set_flash_kind(FlashKind::Tiled);
         Ok((rows, ssmbench::reproduce::kernel_choices::<P::B>()))
     }
 }

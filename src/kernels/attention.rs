@@ -1,7 +1,10 @@
 //! The fused causal attention of LLaMA's benchmark path, and the alternatives it was chosen
 //! from (`selftest` checks each against the materialised reference and times it):
 //!
-//! - [`FlashKind::Ssmbench`]: our own FP32 flash kernel ([`super::flash`]), the default;
+//! - [`FlashKind::Tiled`]: our register-tiled FP32 flash kernel ([`super::flash_tiled`]), the
+//!   default;
+//! - [`FlashKind::Ssmbench`]: our first FP32 flash kernel, one query per thread
+//!   ([`super::flash`]);
 //! - [`FlashKind::Chunked`]: query blocks against their causal key prefix with ordinary
 //!   matmuls (memory-efficient, `block × len` scores at a time, but not flash);
 //! - burn-cubecl 0.21's kernels: its FP32 "unit" flash kernel and its autotuner (which may
@@ -19,7 +22,9 @@ use crate::backend::CudaBackend;
 /// The strategies `selftest` can compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlashKind {
-    /// ssmbench's FP32 flash kernel.
+    /// ssmbench's register-tiled FP32 flash kernel.
+    Tiled,
+    /// ssmbench's first FP32 flash kernel (one query per thread).
     Ssmbench,
     /// Causal query blocks through the FP32 matmul.
     Chunked,
@@ -29,7 +34,7 @@ pub enum FlashKind {
     Autotune,
 }
 
-static KIND: Mutex<FlashKind> = Mutex::new(FlashKind::Ssmbench);
+static KIND: Mutex<FlashKind> = Mutex::new(FlashKind::Tiled);
 
 /// Selects the strategy for later calls.
 pub fn set_flash_kind(kind: FlashKind) {
@@ -57,7 +62,10 @@ pub fn flash_causal(
     v: Tensor<CudaBackend, 4>,
 ) -> Tensor<CudaBackend, 4> {
     let strategy = match flash_kind() {
-        FlashKind::Ssmbench => return super::flash::flash_causal(q, k, v),
+        FlashKind::Tiled if q.dims()[3] == super::flash_tiled::HEAD_DIM => {
+            return super::flash_tiled::flash_tiled(q, k, v);
+        }
+        FlashKind::Tiled | FlashKind::Ssmbench => return super::flash::flash_causal(q, k, v),
         FlashKind::Chunked => return crate::model::llama::chunked_attention(q, k, v, CHUNK),
         FlashKind::Unit => AttentionStrategy::FlashUnit,
         FlashKind::Autotune => AttentionStrategy::Autotune,

@@ -3,7 +3,7 @@
 //! Burn's matmul autotuner includes tensor-core ("accelerated") kernels, which for f32 inputs
 //! stage the operands as TF32 (cubek's `blueprint.rs`): ~3e-4 relative error instead of ~1e-7.
 //! The paper's protocol is FP32, so the candidates are cubek's *unit* kernels and ssmbench's
-//! own register-tiled kernel ([`super::matmul_tiled`]), all one f32 FMA per multiply-add. On
+//! own register-tiled kernels ([`super::matmul_tiled`], [`super::matmul_vec4`]), all one f32 FMA per multiply-add. On
 //! first use of each problem shape every candidate is checked against sampled entries of the
 //! product computed in f64 on the host ([`super::matmul_referee`]; a candidate that disagrees is
 //! rejected, and a shape no candidate gets right is an error, never a silent fallback), and the
@@ -25,13 +25,14 @@ use cubek::matmul::{
 };
 use cubek::std::InputBinding;
 
-use super::{Cube, matmul_referee, matmul_tiled::tiled_matmul};
+use super::{Cube, matmul_referee, matmul_tiled::tiled_matmul, matmul_vec4::vec4_matmul};
 use crate::backend::CudaBackend;
 
 /// One candidate kernel: cubek's unit kernels, or ssmbench's own tiled one.
 enum Candidate {
     Cubek(Strategy),
     Tiled,
+    Vec4,
 }
 
 impl std::fmt::Display for Candidate {
@@ -39,13 +40,14 @@ impl std::fmt::Display for Candidate {
         match self {
             Candidate::Cubek(s) => write!(f, "{s}"),
             Candidate::Tiled => write!(f, "ssmbench_tiled_128x128x16"),
+            Candidate::Vec4 => write!(f, "ssmbench_tiled_vec4_128x128x16"),
         }
     }
 }
 
 /// The candidate kernels, all FP32 on CUDA cores.
 fn candidates() -> Vec<Candidate> {
-    let mut v = vec![Candidate::Tiled];
+    let mut v = vec![Candidate::Vec4, Candidate::Tiled];
     for tile_size in [
         TileSizeSelection::MaxTileSize,
         TileSizeSelection::MinTileSize,
@@ -136,6 +138,10 @@ fn launch(candidate: &Candidate, lhs: Cube, rhs: Cube, out: Cube) -> Result<(), 
         Candidate::Cubek(s) => s,
         Candidate::Tiled => {
             tiled_matmul(&lhs, &rhs, &out);
+            return Ok(());
+        }
+        Candidate::Vec4 => {
+            vec4_matmul(&lhs, &rhs, &out);
             return Ok(());
         }
     };

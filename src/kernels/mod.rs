@@ -3,28 +3,39 @@
 //!
 //! | kernel | fast path for | reference |
 //! |---|---|---|
-//! | [`matmul`] (cubek's unit kernels, [`matmul_tiled`]) | strict-FP32 matmul (CUDA cores, no TF32) | Burn's matmul in f64 on the host; for every tuned shape, sampled entries in f64 ([`matmul_referee`]) |
+//! | [`matmul`] (cubek's unit kernels, [`matmul_tiled`], [`matmul_vec4`]) | strict-FP32 matmul (CUDA cores, no TF32) | Burn's matmul in f64 on the host; for every tuned shape, sampled entries in f64 ([`matmul_referee`]) |
 //! | [`conv`] | Mamba's causal depthwise conv + SiLU | `causal_conv1d_silu_reference` |
 //! | [`scan`] | the selective scan, forward and backward | `scan_reference`, `scan_reference_backward` |
-//! | [`flash`] (via [`attention`]) | flash-style causal attention | `eager_attention` |
+//! | [`flash_tiled`], [`flash`] (via [`attention`]) | flash-style causal attention | `eager_attention` |
+//! | [`softmax`] | the materialised attention's scale + causal mask + softmax | `causal_softmax_reference` |
+//! | [`rmsnorm`] | RMSNorm | `rms_norm_reference` |
+//! | [`rope`] | rotary position embedding of q and k | `model::rope::apply` |
 
 pub mod attention;
 pub mod conv;
 pub mod flash;
+pub mod flash_tiled;
 pub mod matmul;
 pub mod matmul_referee;
 pub mod matmul_tiled;
+pub mod matmul_vec4;
+pub mod rmsnorm;
+pub mod rope;
 pub mod scan;
+pub mod softmax;
 
 use burn::tensor::{DType, Shape, Tensor, TensorPrimitive};
-use burn_cubecl::{kernel::into_contiguous, ops::numeric::empty_device_dtype, tensor::CubeTensor};
+use burn_cubecl::{
+    kernel::into_contiguous, ops::numeric::empty_device_contiguous_dtype, tensor::CubeTensor,
+};
 use cubecl::cuda::CudaRuntime;
 
 use crate::backend::CudaBackend;
 
 pub(crate) type Cube = CubeTensor<CudaRuntime>;
 
-/// The contiguous device buffer behind a tensor (copying only if it is a strided view).
+/// The densely packed device buffer behind a tensor (copying only if it is a strided or
+/// pitched view).
 pub(crate) fn raw<const D: usize>(t: Tensor<CudaBackend, D>) -> Cube {
     into_contiguous(t.into_primitive().tensor())
 }
@@ -34,9 +45,22 @@ pub(crate) fn wrap<const D: usize>(t: Cube) -> Tensor<CudaBackend, D> {
     Tensor::from_primitive(TensorPrimitive::Float(t))
 }
 
-/// An uninitialised f32 buffer on `like`'s device.
+/// A view with unit stride along the last axis (copying only if it has none); other strides,
+/// such as CubeCL's pitched rows, are left for the kernel to follow.
+pub(crate) fn unit_last<const D: usize>(t: Tensor<CudaBackend, D>) -> Cube {
+    let t = t.into_primitive().tensor();
+    if t.meta.strides().last() == Some(&1) {
+        t
+    } else {
+        into_contiguous(t)
+    }
+}
+
+/// An uninitialised, densely packed f32 buffer on `like`'s device. Dense, not CubeCL's default
+/// pitched layout (rows padded to an alignment), because the kernels index their outputs as
+/// packed arrays.
 pub(crate) fn empty_like<const D: usize>(like: &Cube, shape: [usize; D]) -> Cube {
-    empty_device_dtype(
+    empty_device_contiguous_dtype(
         like.client.clone(),
         like.device.clone(),
         Shape::new(shape),

@@ -84,10 +84,24 @@ impl<B: Backend> RmsNorm<B> {
             eps,
         }
     }
+}
 
+impl<B: SsmBackend> RmsNorm<B> {
     pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
-        let d = x.dims()[2];
-        let inv_rms = (x.clone().square().mean_dim(2) + self.eps).sqrt().recip();
-        x * inv_rms * self.weight.val().reshape([1, 1, d])
+        B::rms_norm(x, self.weight.val(), self.eps)
     }
+}
+
+/// RMSNorm in tensor ops: the reference of [`SsmBackend::rms_norm`].
+///
+/// # Shapes
+/// `x: [batch, len, d]`, `weight: [d]` → `[batch, len, d]`
+pub fn rms_norm_reference<B: Backend>(
+    x: Tensor<B, 3>,
+    weight: Tensor<B, 1>,
+    eps: f64,
+) -> Tensor<B, 3> {
+    let d = x.dims()[2];
+    let inv_rms = (x.clone().square().mean_dim(2) + eps).sqrt().recip();
+    x * inv_rms * weight.reshape([1, 1, d])
 }

@@ -130,18 +130,27 @@ pub fn eager_attention<B: SsmBackend>(
     k: Tensor<B, 4>,
     v: Tensor<B, 4>,
 ) -> (Tensor<B, 4>, Tensor<B, 4>) {
-    let [_, _, len, head_dim] = q.dims();
-    let scores = B::matmul_fp32(q, k.swap_dims(2, 3)) * (1.0 / (head_dim as f64).sqrt());
-    mark();
+    let head_dim = q.dims()[3];
+    let scores = B::matmul_fp32(q, k.swap_dims(2, 3));
+    mark("attention: QKᵀ");
+    let probs = B::causal_softmax(scores, 1.0 / (head_dim as f64).sqrt());
+    mark("attention: scale, mask, softmax");
+    let out = B::matmul_fp32(probs.clone(), v);
+    mark("attention: PV");
+    (out, probs)
+}
+
+/// `softmax(scores · scale)` with keys after the query masked out, in tensor ops: the
+/// reference of [`SsmBackend::causal_softmax`].
+///
+/// # Shapes
+/// `scores: [batch, heads, len, len] → [batch, heads, len, len]`
+pub fn causal_softmax_reference<B: Backend>(scores: Tensor<B, 4>, scale: f64) -> Tensor<B, 4> {
+    let len = scores.dims()[2];
     // Burn's `tril_mask` is a fill mask: false on and below the diagonal, true above it.
     let future: Tensor<B, 4, Bool> =
         Tensor::<B, 2, Bool>::tril_mask([len, len], 0, &scores.device()).reshape([1, 1, len, len]);
-    let scores = scores.mask_fill(future, f32::NEG_INFINITY);
-    let probs = activation::softmax(scores, 3);
-    mark();
-    let out = B::matmul_fp32(probs.clone(), v);
-    mark();
-    (out, probs)
+    activation::softmax((scores * scale).mask_fill(future, f32::NEG_INFINITY), 3)
 }
 
 /// Causal attention one block of `chunk` queries at a time, each against only the keys it
@@ -171,7 +180,7 @@ pub fn chunked_attention<B: SsmBackend>(
             Tensor::<B, 2, Bool>::tril_mask([end - start, end], start as i64, &scores.device())
                 .reshape([1, 1, end - start, end]);
         let probs = activation::softmax(scores.mask_fill(future, f32::NEG_INFINITY), 3);
-        mark();
+        mark("attention");
         outs.push(B::matmul_fp32(probs, vb));
         start = end;
     }
@@ -196,24 +205,29 @@ impl<B: SsmBackend> Attention<B> {
                 .swap_dims(1, 2)
         };
         let (cos, sin) = rope_tables;
-        let q = rope::apply(heads(self.q.forward(x.clone())), cos, sin);
-        let k = rope::apply(heads(self.k.forward(x.clone())), cos, sin);
+        let q = B::rope(heads(self.q.forward(x.clone())), cos.clone(), sin.clone());
+        let k = B::rope(heads(self.k.forward(x.clone())), cos.clone(), sin.clone());
         let v = heads(self.v.forward(x));
-        mark();
+        mark("q, k, v, RoPE");
         let fused = match attention {
             AttentionImpl::Fused => B::fused_causal_attention(q.clone(), k.clone(), v.clone()),
             AttentionImpl::Eager => None,
         };
         let out = match fused {
-            Some(out) => out,
+            Some(out) => {
+                mark("attention");
+                out
+            }
+            // Marks its own stages (QKᵀ, softmax, PV).
             None => {
                 let (out, probs) = eager_attention(q, k, v);
                 observe(probs);
                 out
             }
         };
-        mark();
-        self.o.forward(out.swap_dims(1, 2).reshape([batch, len, d]))
+        let y = self.o.forward(out.swap_dims(1, 2).reshape([batch, len, d]));
+        mark("o_proj");
+        y
     }
 }
 
@@ -228,8 +242,10 @@ pub struct SwiGlu<B: Backend> {
 impl<B: SsmBackend> SwiGlu<B> {
     pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
         let h = activation::silu(self.gate.forward(x.clone())) * self.up.forward(x);
-        mark();
-        self.down.forward(h)
+        mark("gate, up, SiLU");
+        let y = self.down.forward(h);
+        mark("down");
+        y
     }
 }
 
@@ -271,24 +287,28 @@ impl<B: SsmBackend> CausalLm<B> for Llama<B> {
         let mut hidden = Vec::new();
         let embeddings = opts.hidden_states.then(|| x.clone());
         let mut x = x;
+        mark("embedding, RoPE tables");
         for (i, block) in self.blocks.iter().enumerate() {
-            let a = block.attn.forward(
-                block.attn_norm.forward(x.clone()),
-                &tables,
-                opts.attention,
-                |p| observer.observe(i, p),
-            );
+            let h = block.attn_norm.forward(x.clone());
+            mark("RMSNorm");
+            let a = block
+                .attn
+                .forward(h, &tables, opts.attention, |p| observer.observe(i, p));
             x = x + a;
-            x = x.clone() + block.mlp.forward(block.mlp_norm.forward(x));
-            mark();
+            mark("residual");
+            let h = block.mlp_norm.forward(x.clone());
+            mark("RMSNorm");
+            x = x + block.mlp.forward(h);
+            mark("residual");
             if opts.hidden_states {
                 hidden.push(x.clone());
             }
         }
         let x = self.norm.forward(x);
+        mark("RMSNorm");
         let final_normed = opts.hidden_states.then(|| x.clone());
         let logits = logits_input(x, opts.logits).map(|h| self.lm_head.forward(h));
-        mark();
+        mark("LM head");
         ForwardOutput {
             logits,
             embeddings,

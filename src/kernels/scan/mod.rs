@@ -74,43 +74,49 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
     let (states, dsum) = if chunks > 1 {
         let states = empty_like(&u, [batch, chunks, d_inner, d_state]);
         let dsum = empty_like(&u, [batch, chunks, d_inner]);
-        forward::scan_chunk_summary::launch::<f32, CudaRuntime>(
-            &client,
-            count.clone(),
-            cube_dim,
-            u.clone().into_tensor_arg(),
-            delta.clone().into_tensor_arg(),
-            bias.clone().into_tensor_arg(),
-            a.clone().into_tensor_arg(),
-            b.clone().into_tensor_arg(),
-            states.clone().into_tensor_arg(),
-            dsum.clone().into_tensor_arg(),
-            chunk_len as u32,
-            d_state,
-        );
+        // SAFETY: see the module docs of `forward` (guarded channel and time indices).
+        unsafe {
+            forward::scan_chunk_summary::launch_unchecked::<f32, CudaRuntime>(
+                &client,
+                count.clone(),
+                cube_dim,
+                u.clone().into_tensor_arg(),
+                delta.clone().into_tensor_arg(),
+                bias.clone().into_tensor_arg(),
+                a.clone().into_tensor_arg(),
+                b.clone().into_tensor_arg(),
+                states.clone().into_tensor_arg(),
+                dsum.clone().into_tensor_arg(),
+                chunk_len as u32,
+                d_state,
+            );
+        }
         (states, dsum)
     } else {
         (empty_like(&u, [1, 1, 1, 1]), empty_like(&u, [1, 1, 1]))
     };
-    forward::scan_chunk_output::launch::<f32, CudaRuntime>(
-        &client,
-        count,
-        cube_dim,
-        u.into_tensor_arg(),
-        delta.into_tensor_arg(),
-        bias.into_tensor_arg(),
-        a.into_tensor_arg(),
-        b.into_tensor_arg(),
-        c.into_tensor_arg(),
-        d.into_tensor_arg(),
-        z.into_tensor_arg(),
-        states.into_tensor_arg(),
-        dsum.into_tensor_arg(),
-        out.clone().into_tensor_arg(),
-        last.clone().into_tensor_arg(),
-        chunk_len as u32,
-        d_state,
-    );
+    // SAFETY: as above.
+    unsafe {
+        forward::scan_chunk_output::launch_unchecked::<f32, CudaRuntime>(
+            &client,
+            count,
+            cube_dim,
+            u.into_tensor_arg(),
+            delta.into_tensor_arg(),
+            bias.into_tensor_arg(),
+            a.into_tensor_arg(),
+            b.into_tensor_arg(),
+            c.into_tensor_arg(),
+            d.into_tensor_arg(),
+            z.into_tensor_arg(),
+            states.into_tensor_arg(),
+            dsum.into_tensor_arg(),
+            out.clone().into_tensor_arg(),
+            last.clone().into_tensor_arg(),
+            chunk_len as u32,
+            d_state,
+        );
+    }
     ScanOutput {
         y: wrap(out),
         last_state: wrap(last),

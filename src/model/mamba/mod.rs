@@ -225,17 +225,18 @@ impl<B: SsmBackend> Mixer<B> {
     /// `x: [batch, len, d_model] → [batch, len, d_model]`
     pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
         let xz = self.in_proj.forward(x);
+        mark("in_proj");
         let di = xz.dims()[2] / 2;
         let u = xz.clone().slice(s![.., .., 0..di]);
         let z = xz.slice(s![.., .., di..]);
         let u = B::causal_conv1d_silu(u, self.conv_weight.val(), self.conv_bias.val());
-        mark();
+        mark("conv1d, SiLU");
         let sel = self.x_proj.forward(u.clone());
         let (r, n) = (self.dt_rank, self.d_state);
         let delta = self.dt_proj.forward(sel.clone().slice(s![.., .., 0..r]));
         let b = sel.clone().slice(s![.., .., r..r + n]);
         let c = sel.slice(s![.., .., r + n..r + 2 * n]);
-        mark();
+        mark("x_proj, dt_proj");
         let out = B::selective_scan(ScanInputs {
             u,
             delta,
@@ -246,8 +247,10 @@ impl<B: SsmBackend> Mixer<B> {
             d: self.d.val(),
             z,
         });
-        mark();
-        self.out_proj.forward(out.y)
+        mark("selective scan");
+        let y = self.out_proj.forward(out.y);
+        mark("out_proj");
+        y
     }
 }
 
@@ -281,14 +284,18 @@ impl<B: SsmBackend> CausalLm<B> for Mamba<B> {
         let mut hidden = Vec::new();
         let embeddings = opts.hidden_states.then(|| x.clone());
         let mut x = x;
+        mark("embedding");
         for block in &self.blocks {
-            x = x.clone() + block.mixer.forward(block.norm.forward(x));
-            mark();
+            let h = block.norm.forward(x.clone());
+            mark("RMSNorm");
+            x = x + block.mixer.forward(h);
+            mark("residual");
             if opts.hidden_states {
                 hidden.push(x.clone());
             }
         }
         let x = self.norm.forward(x);
+        mark("RMSNorm");
         let final_normed = opts.hidden_states.then(|| x.clone());
         let logits = logits_input(x, opts.logits).map(|h| {
             let [batch, len, d] = h.dims();
@@ -296,7 +303,7 @@ impl<B: SsmBackend> CausalLm<B> for Mamba<B> {
             let vocab = logits.dims()[1];
             logits.reshape([batch, len, vocab])
         });
-        mark();
+        mark("LM head");
         ForwardOutput {
             logits,
             embeddings,

@@ -1,0 +1,201 @@
+//! Where the time of one forward goes: the benchmark paths (Mamba fused, LLaMA fused and
+//! materialised) at one length, each forward cut into the stages the models mark (RMSNorm,
+//! projections, conv, scan, attention, LM head, …; see [`crate::backend::mark`]).
+//!
+//! Method: one model (the first efficiency seed), two discarded warm-up forwards (kernel
+//! compilation, matmul tuning), then `RUNS` unobserved forwards (the reference total, as in
+//! the sweep) and `RUNS` forwards under a [`StageClock`], which synchronises the device at
+//! every mark. Each stage's time is its median over the observed forwards. The observed total
+//! exceeds the unobserved one by the synchronisations (and the lost overlap of host and
+//! device); both are in every row so the reader can see by how much.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    timing::{median, time_ms},
+    worker::{WorkerSpec, build, input_ids},
+};
+use crate::{
+    backend::{Platform, StageClock},
+    model::{AttentionImpl, ForwardOptions, LogitsMode, ModelKind},
+    profile::Profile,
+    provenance::{Provenance, now_utc},
+};
+
+/// Observed (and unobserved) forwards per configuration.
+const RUNS: usize = 5;
+const WARMUP: usize = 2;
+
+/// One stage of one configuration.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BreakdownRow {
+    pub model: String,
+    /// `fused` or `eager`, as in the efficiency rows.
+    pub variant: String,
+    pub n: usize,
+    /// Position of the stage in the forward (first appearance), from 1.
+    pub order: usize,
+    pub stage: String,
+    /// How many times the stage occurs in one forward (e.g. once per layer).
+    pub calls: u32,
+    /// Median over the observed forwards of the stage's summed time, ms.
+    pub ms: f64,
+    /// Median of the observed forwards' totals, ms.
+    pub observed_total_ms: f64,
+    /// Median of the unobserved forwards, ms (the sweep's protocol).
+    pub forward_ms: f64,
+    pub device: String,
+    pub driver: String,
+    pub software: String,
+    pub git_rev: String,
+    pub timestamp: String,
+}
+
+/// Reads a breakdown CSV (empty when the file does not exist yet).
+pub fn read_breakdown(path: &Path) -> Result<Vec<BreakdownRow>> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    reader
+        .deserialize()
+        .enumerate()
+        .map(|(i, r)| {
+            r.with_context(|| {
+                format!(
+                    "{}: row {} does not match the breakdown schema",
+                    path.display(),
+                    i + 2
+                )
+            })
+        })
+        .collect()
+}
+
+fn write_breakdown(path: &Path, rows: &[BreakdownRow]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r)?;
+    }
+    crate::manifest::write_atomic(path, &w.into_inner()?)
+}
+
+/// The configurations broken down: every benchmark path.
+pub const PATHS: [(ModelKind, &str); 3] = [
+    (ModelKind::Mamba, "fused"),
+    (ModelKind::Llama, "fused"),
+    (ModelKind::Llama, "eager"),
+];
+
+/// Breaks down the configurations not yet in `out` at each of `profile.perf_breakdown_lengths`.
+pub fn run_breakdown<P: Platform>(
+    platform: &P,
+    profile: &Profile,
+    ids: &[i64],
+    out: &Path,
+) -> Result<Vec<BreakdownRow>> {
+    let mut rows = read_breakdown(out)?;
+    let provenance = Provenance::current();
+    for &n in &profile.perf_breakdown_lengths {
+        for (model, variant) in PATHS {
+            let done =
+                |r: &BreakdownRow| r.model == model.as_str() && r.variant == variant && r.n == n;
+            if rows.iter().any(done) {
+                continue;
+            }
+            let spec = WorkerSpec {
+                model,
+                variant: variant.into(),
+                logits: LogitsMode::Full,
+                configs: vec![],
+                warmup: WARMUP,
+                runs: RUNS,
+                max_forward_s: profile.efficiency.max_forward_s,
+                llama: profile.llama.clone(),
+                mamba: profile.mamba.clone(),
+                provenance: provenance.clone(),
+            };
+            rows.extend(break_down(platform, &spec, ids, n)?);
+            write_breakdown(out, &rows)?;
+        }
+    }
+    Ok(rows)
+}
+
+/// Times the stages of one configuration.
+fn break_down<P: Platform>(
+    platform: &P,
+    spec: &WorkerSpec,
+    ids: &[i64],
+    n: usize,
+) -> Result<Vec<BreakdownRow>> {
+    let seed = 0;
+    let model = build(platform, spec, seed);
+    let opts = ForwardOptions {
+        logits: LogitsMode::Full,
+        hidden_states: false,
+        attention: if spec.variant == "fused" {
+            AttentionImpl::Fused
+        } else {
+            AttentionImpl::Eager
+        },
+    };
+    let forward = |x| model.forward(x, opts).logits;
+    for _ in 0..WARMUP {
+        time_ms(platform, || forward(input_ids(platform, ids, n)));
+    }
+    let unobserved: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            let x = input_ids(platform, ids, n);
+            time_ms(platform, || forward(x)).0
+        })
+        .collect();
+    let mut order: Vec<(&'static str, u32)> = Vec::new();
+    let mut per_stage: Vec<Vec<f64>> = Vec::new();
+    let mut totals = Vec::new();
+    for _ in 0..RUNS {
+        let x = input_ids(platform, ids, n);
+        let clock = StageClock::default();
+        let (total, out) = time_ms(platform, || clock.watch(platform, || forward(x)));
+        drop(out);
+        totals.push(total);
+        for (stage, ms, calls) in clock.totals() {
+            let i = match order.iter().position(|(s, _)| *s == stage) {
+                Some(i) => i,
+                None => {
+                    order.push((stage, calls));
+                    per_stage.push(Vec::new());
+                    order.len() - 1
+                }
+            };
+            per_stage[i].push(ms);
+        }
+    }
+    let info = platform.info();
+    let (observed, forward_ms) = (median(&totals), median(&unobserved));
+    Ok(order
+        .iter()
+        .zip(&per_stage)
+        .enumerate()
+        .map(|(i, ((stage, calls), ms))| BreakdownRow {
+            model: spec.model.as_str().into(),
+            variant: spec.variant.clone(),
+            n,
+            order: i + 1,
+            stage: (*stage).into(),
+            calls: *calls,
+            ms: median(ms),
+            observed_total_ms: observed,
+            forward_ms,
+            device: info.name.clone(),
+            driver: info.driver.clone(),
+            software: spec.provenance.software.clone(),
+            git_rev: spec.provenance.git_rev.clone(),
+            timestamp: now_utc(),
+        })
+        .collect())
+}

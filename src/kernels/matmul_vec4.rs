@@ -1,0 +1,282 @@
+//! ssmbench's second register-tiled FP32 matrix product: the work split of
+//! [`super::matmul_tiled`] (128 × 128 output tile per cube of 256 threads, 8 × 8 per thread,
+//! k in slices of 16, next slice fetched while this one is used), but with the staged slices
+//! read from shared memory four words at a time.
+//!
+//! # Why a second kernel
+//! In [`super::matmul_tiled`] each step over k costs 16 scalar shared-memory loads for 64
+//! FMAs; the loads take issue slots from the FMAs. Here a thread's 8 rows are two runs of 4
+//! consecutive rows (`4·ty + i` and `64 + 4·ty + i`) and likewise its 8 columns, so a step
+//! is four 128-bit loads (`Vector<f32, 4>`) for the same 64 FMAs.
+//!
+//! # Shared-memory layout
+//! Both slices are stored k-major as vectors of 4 consecutive rows (or columns): `BK` lines
+//! of 32 vectors, padded to 33 so that the staging writes of a k-contiguous operand (8
+//! threads of a quarter-warp at 8 consecutive k of one vector column) fall in 32 distinct
+//! banks. The inner loop's reads are conflict-free: the 16 threads of a half-warp read 16
+//! consecutive vectors of `rhs`, and at most two distinct vectors of `lhs` (broadcast).
+//!
+//! It is one more candidate for [`super::matmul`]'s tuner, judged like the others against
+//! sampled f64 entries ([`super::matmul_referee`]). Every product is an f32 FMA.
+
+use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};
+
+use super::Cube;
+
+type V4<F> = Vector<F, Const<4>>;
+
+const BM: usize = 128;
+const BN: usize = 128;
+const BK: usize = 16;
+/// Vectors per staged k-row (128 / 4) and its padded stride.
+const LINES: usize = 32;
+const STRIDE: usize = LINES + 1;
+const THREADS: usize = 256;
+/// Vectors of one staged slice a thread loads: 32 × 16 / 256.
+const PER_THREAD: usize = 2;
+
+/// Loads this thread's two vectors (4 rows × 1 k each) of one `rows × BK` slice into
+/// registers; rows or k past the end read as zero. `along_k` (comptime) says the operand is
+/// contiguous along k, and then neighbouring threads take neighbouring k.
+#[cube]
+#[allow(clippy::too_many_arguments)]
+fn fetch<F: Float>(
+    src: &Tensor<F>,
+    regs: &mut Array<V4<F>>,
+    offset: usize,
+    stride_row: usize,
+    stride_k: usize,
+    row0: usize,
+    k0: usize,
+    rows: usize,
+    depth: usize,
+    tid: usize,
+    #[comptime] along_k: bool,
+) {
+    #[unroll]
+    for p in 0..PER_THREAD {
+        let e = tid + p * THREADS;
+        let mut line = e % LINES;
+        let mut k = e / LINES;
+        if along_k {
+            line = e / BK;
+            k = e % BK;
+        }
+        let gk = k0 + k;
+        let mut v = V4::<F>::empty();
+        #[unroll]
+        for c in 0..4usize {
+            let gr = row0 + line * 4 + c;
+            let mut x = F::new(0.0);
+            if gr < rows && gk < depth {
+                x = src[offset + gr * stride_row + gk * stride_k];
+            }
+            v[c] = x;
+        }
+        regs[p] = v;
+    }
+}
+
+/// Writes the registers of [`fetch`] to the k-major shared slice.
+#[cube]
+fn stage<F: Float>(
+    regs: &Array<V4<F>>,
+    tile: &mut SharedMemory<V4<F>>,
+    tid: usize,
+    #[comptime] along_k: bool,
+) {
+    #[unroll]
+    for p in 0..PER_THREAD {
+        let e = tid + p * THREADS;
+        let mut line = e % LINES;
+        let mut k = e / LINES;
+        if along_k {
+            line = e / BK;
+            k = e % BK;
+        }
+        tile[k * STRIDE + line] = regs[p];
+    }
+}
+
+#[cube(launch_unchecked)]
+fn vec4_matmul_kernel<F: Float>(
+    lhs: &Tensor<F>,
+    rhs: &Tensor<F>,
+    out: &mut Tensor<F>,
+    #[comptime] lhs_along_k: bool,
+    #[comptime] rhs_along_k: bool,
+) {
+    let rank = out.rank();
+    let m_len = out.shape(rank - 2);
+    let n_len = out.shape(rank - 1);
+    let k_len = lhs.shape(rank - 1);
+    let tid = UNIT_POS_X as usize;
+    let tx = tid % 16usize;
+    let ty = tid / 16usize;
+    let m0 = CUBE_POS_Y as usize * BM;
+    let n0 = CUBE_POS_X as usize * BN;
+
+    // Batch coordinates, innermost batch axis first; size-1 operand axes broadcast.
+    let mut rest = CUBE_POS_Z as usize;
+    let mut off_l = 0usize;
+    let mut off_r = 0usize;
+    let mut off_o = 0usize;
+    for t in 0..rank - 2 {
+        let d = rank - 3 - t;
+        let size = out.shape(d);
+        let c = rest % size;
+        rest /= size;
+        if lhs.shape(d) != 1 {
+            off_l += c * lhs.stride(d);
+        }
+        if rhs.shape(d) != 1 {
+            off_r += c * rhs.stride(d);
+        }
+        off_o += c * out.stride(d);
+    }
+    let lm = lhs.stride(rank - 2);
+    let lk = lhs.stride(rank - 1);
+    let rk = rhs.stride(rank - 2);
+    let rn = rhs.stride(rank - 1);
+
+    let mut a_tile = SharedMemory::<V4<F>>::new(BK * STRIDE);
+    let mut b_tile = SharedMemory::<V4<F>>::new(BK * STRIDE);
+    let mut a_regs = Array::<V4<F>>::new(PER_THREAD);
+    let mut b_regs = Array::<V4<F>>::new(PER_THREAD);
+    let mut acc = Array::<F>::new(64usize);
+    #[unroll]
+    for i in 0..64usize {
+        acc[i] = F::new(0.0);
+    }
+
+    let steps = k_len.div_ceil(BK);
+    fetch::<F>(
+        lhs,
+        &mut a_regs,
+        off_l,
+        lm,
+        lk,
+        m0,
+        0usize,
+        m_len,
+        k_len,
+        tid,
+        lhs_along_k,
+    );
+    fetch::<F>(
+        rhs,
+        &mut b_regs,
+        off_r,
+        rn,
+        rk,
+        n0,
+        0usize,
+        n_len,
+        k_len,
+        tid,
+        rhs_along_k,
+    );
+    stage::<F>(&a_regs, &mut a_tile, tid, lhs_along_k);
+    stage::<F>(&b_regs, &mut b_tile, tid, rhs_along_k);
+    sync_cube();
+
+    for step in 0..steps {
+        let more = step + 1 < steps;
+        if more {
+            let k0 = (step + 1) * BK;
+            fetch::<F>(
+                lhs,
+                &mut a_regs,
+                off_l,
+                lm,
+                lk,
+                m0,
+                k0,
+                m_len,
+                k_len,
+                tid,
+                lhs_along_k,
+            );
+            fetch::<F>(
+                rhs,
+                &mut b_regs,
+                off_r,
+                rn,
+                rk,
+                n0,
+                k0,
+                n_len,
+                k_len,
+                tid,
+                rhs_along_k,
+            );
+        }
+        #[unroll]
+        for kk in 0..BK {
+            // Rows 4·ty .. 4·ty+3 and 64+4·ty ..; columns likewise with tx.
+            let a0 = a_tile[kk * STRIDE + ty];
+            let a1 = a_tile[kk * STRIDE + 16usize + ty];
+            let b0 = b_tile[kk * STRIDE + tx];
+            let b1 = b_tile[kk * STRIDE + 16usize + tx];
+            #[unroll]
+            for i in 0..4usize {
+                #[unroll]
+                for j in 0..4usize {
+                    acc[i * 8 + j] += a0[i] * b0[j];
+                    acc[i * 8 + 4 + j] += a0[i] * b1[j];
+                    acc[(4 + i) * 8 + j] += a1[i] * b0[j];
+                    acc[(4 + i) * 8 + 4 + j] += a1[i] * b1[j];
+                }
+            }
+        }
+        sync_cube();
+        if more {
+            stage::<F>(&a_regs, &mut a_tile, tid, lhs_along_k);
+            stage::<F>(&b_regs, &mut b_tile, tid, rhs_along_k);
+        }
+        sync_cube();
+    }
+
+    let om = out.stride(rank - 2);
+    let on = out.stride(rank - 1);
+    #[unroll]
+    for i in 0..8usize {
+        // acc row i: i < 4 → 4·ty + i; else 64 + 4·ty + (i − 4).
+        let row = m0 + (i / 4) * 64 + ty * 4 + i % 4;
+        #[unroll]
+        for j in 0..8usize {
+            let col = n0 + (j / 4) * 64 + tx * 4 + j % 4;
+            if row < m_len && col < n_len {
+                out[off_o + row * om + col * on] = acc[i * 8 + j];
+            }
+        }
+    }
+}
+
+/// Writes `lhs · rhs` into `out` (contiguous, shaped as the product; operands of the same rank).
+pub(crate) fn vec4_matmul(lhs: &Cube, rhs: &Cube, out: &Cube) {
+    let shape = out.meta.shape();
+    let r = shape.len();
+    let (m, n) = (shape[r - 2], shape[r - 1]);
+    let batch: usize = shape[..r - 2].iter().product();
+    let lhs_along_k = lhs.meta.strides()[r - 1] == 1;
+    let rhs_along_k = rhs.meta.strides()[r - 1] != 1;
+    // SAFETY: as for `tiled_matmul`: global accesses are guarded against the tensors' shapes,
+    // shared and register indices are bounded by construction.
+    unsafe {
+        vec4_matmul_kernel::launch_unchecked::<f32, CudaRuntime>(
+            &out.client,
+            CubeCount::Static(
+                n.div_ceil(BN) as u32,
+                m.div_ceil(BM) as u32,
+                batch.max(1) as u32,
+            ),
+            CubeDim::new_1d(THREADS as u32),
+            lhs.clone().into_tensor_arg(),
+            rhs.clone().into_tensor_arg(),
+            out.clone().into_tensor_arg(),
+            lhs_along_k,
+            rhs_along_k,
+        );
+    }
+}
