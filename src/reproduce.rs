@@ -171,10 +171,10 @@ pub fn kernel_choices<B: SsmBackend>() -> Vec<String> {
     let mut v = B::kernel_choices();
     if B::has_fused_kernels() {
         v.push(crate::kernels::attention::describe());
-        v.push(format!(
-            "selective scan: fused, time chunks = {}",
-            "⌈√len⌉ (see kernels::scan::chunks_for)"
-        ));
+        v.push(
+            "selective scan: fused, time chunks = ⌈len / 64⌉ ≤ 1,024 (see kernels::scan::chunks_for)"
+                .into(),
+        );
     }
     v
 }

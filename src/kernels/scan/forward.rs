@@ -7,13 +7,17 @@
 //! is done once, not once per state. Nothing of size `len × d_inner × d_state` is ever written.
 //!
 //! With `d_inner = 1024` that is only 1,024 threads, too few to keep an H100 busy, so time is
-//! also split into `chunks` (grid axis y) processed in parallel, in two launches:
+//! also split into `chunks` (grid axis y) processed in parallel, in three launches:
 //! 1. [`scan_chunk_summary`]: each chunk scans from h = 0 and writes its final state and ΣΔ.
 //!    Because A is diagonal, the chunk's transition is ∏ Ā_t = exp(A · ΣΔ_t).
-//! 2. [`scan_chunk_output`]: each chunk first folds the summaries of the chunks before it into
-//!    its entering state (h ← exp(A·ΣΔ_c) h + h_c), then rescans its own steps writing `out`.
+//! 2. [`scan_chunk_combine`]: one thread per (channel, state) walks the chunks in order and
+//!    replaces each summary by the state *entering* that chunk (h ← exp(A·ΣΔ_c) h + h_c).
+//! 3. [`scan_chunk_output`]: each chunk starts from its entering state and rescans its own
+//!    steps, writing `out`.
 //!
-//! With one chunk the first launch is skipped and the kernel is the plain sequential scan.
+//! Chunk states are stored `[batch, chunks, d_state, d_inner]`, channel fastest, so the
+//! threads of a warp (consecutive channels) read and write them coalesced. With one chunk the
+//! first two launches are skipped and the kernel is the plain sequential scan.
 //!
 //! Both kernels are launched unchecked: every global index is bounded by the guards on the
 //! channel (`ch < d_inner`) and the time range (`t < len`).
@@ -45,7 +49,7 @@ pub(crate) fn scan_chunk_summary<F: Float>(
     delta_bias: &Tensor<F>,      // [d_inner]
     a: &Tensor<F>,               // [d_inner, d_state]
     bm: &Tensor<F>,              // [batch, len, d_state]
-    chunk_state: &mut Tensor<F>, // [batch, chunks, d_inner, d_state]
+    chunk_state: &mut Tensor<F>, // [batch, chunks, d_state, d_inner]
     chunk_dsum: &mut Tensor<F>,  // [batch, chunks, d_inner]
     chunk_len: u32,
     #[comptime] d_state: usize,
@@ -84,12 +88,42 @@ pub(crate) fn scan_chunk_summary<F: Float>(
             h[s] = F::exp(dt * av[s]) * h[s] + dtx * bm[row * d_state + s];
         }
     }
-    let base = (batch * chunks + chunk) * d_inner + ch;
+    let base = (batch * chunks + chunk) * d_state * d_inner + ch;
     #[unroll]
     for s in 0..d_state {
-        chunk_state[base * d_state + s] = h[s];
+        chunk_state[base + s * d_inner] = h[s];
     }
-    chunk_dsum[base] = dsum;
+    chunk_dsum[(batch * chunks + chunk) * d_inner + ch] = dsum;
+}
+
+#[cube(
+    launch_unchecked,
+    fast_math = FastMath::ReducedPrecision | FastMath::NotNaN | FastMath::NotInf
+)]
+pub(crate) fn scan_chunk_combine<F: Float>(
+    a: &Tensor<F>,               // [d_inner, d_state]
+    chunk_state: &mut Tensor<F>, // [batch, chunks, d_state, d_inner]: final → entering states
+    chunk_dsum: &Tensor<F>,      // [batch, chunks, d_inner]
+    chunks: u32,
+    #[comptime] d_state: usize,
+) {
+    let d_inner = a.shape(0);
+    let i = (CUBE_POS_X * CUBE_DIM_X + UNIT_POS_X) as usize;
+    if i >= d_state * d_inner {
+        terminate!();
+    }
+    let s = i / d_inner;
+    let ch = i % d_inner;
+    let batch = CUBE_POS_Z as usize;
+    let chunks = chunks as usize;
+    let av = a[ch * d_state + s];
+    let mut h = F::new(0.0);
+    for c in 0..chunks {
+        let at = ((batch * chunks + c) * d_state + s) * d_inner + ch;
+        let summary = chunk_state[at];
+        chunk_state[at] = h;
+        h = F::exp(av * chunk_dsum[(batch * chunks + c) * d_inner + ch]) * h + summary;
+    }
 }
 
 #[cube(
@@ -105,9 +139,8 @@ pub(crate) fn scan_chunk_output<F: Float>(
     cm: &Tensor<F>,             // [batch, len, d_state]
     dskip: &Tensor<F>,          // [d_inner]
     z: &Tensor<F>,              // [batch, len, d_inner]
-    chunk_state: &Tensor<F>,    // [batch, chunks, d_inner, d_state] (unused with one chunk)
-    chunk_dsum: &Tensor<F>,     // [batch, chunks, d_inner]
-    out: &mut Tensor<F>,        // [batch, len, d_inner]
+    chunk_state: &Tensor<F>, // [batch, chunks, d_state, d_inner]: entering states (unused with one chunk)
+    out: &mut Tensor<F>,     // [batch, len, d_inner]
     last_state: &mut Tensor<F>, // [batch, d_inner, d_state]
     chunk_len: u32,
     #[comptime] d_state: usize,
@@ -129,19 +162,14 @@ pub(crate) fn scan_chunk_output<F: Float>(
 
     let mut h = Array::<F>::new(d_state);
     let mut av = Array::<F>::new(d_state);
+    let base = (batch * chunks + chunk) * d_state * d_inner + ch;
     #[unroll]
     for s in 0..d_state {
         h[s] = F::new(0.0);
-        av[s] = a[ch * d_state + s];
-    }
-    // The state entering this chunk, from the summaries of the chunks before it.
-    for c in 0..chunk {
-        let base = (batch * chunks + c) * d_inner + ch;
-        let dsum = chunk_dsum[base];
-        #[unroll]
-        for s in 0..d_state {
-            h[s] = F::exp(av[s] * dsum) * h[s] + chunk_state[base * d_state + s];
+        if chunks > 1 {
+            h[s] = chunk_state[base + s * d_inner];
         }
+        av[s] = a[ch * d_state + s];
     }
 
     let bias = delta_bias[ch];

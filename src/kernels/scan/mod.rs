@@ -1,6 +1,6 @@
 //! Host side of the fused selective scan: shapes, launch geometry, and the chunk heuristic.
 //!
-//! Kernels: [`forward`] (`scan_chunk_summary` + `scan_chunk_output`) and [`backward`]
+//! Kernels: [`forward`] (`scan_chunk_summary`, `scan_chunk_combine`, `scan_chunk_output`) and [`backward`]
 //! (`scan_checkpoints` + `scan_backward_kernel`). The reference they must match is
 //! [`crate::model::mamba::scan`].
 
@@ -31,17 +31,23 @@ pub fn set_chunks_override(chunks: usize) {
     CHUNKS_OVERRIDE.store(chunks, Ordering::Relaxed);
 }
 
-/// How many time chunks to run in parallel: ⌈√len⌉.
+/// Steps per chunk the heuristic aims at.
+const TARGET_CHUNK_LEN: usize = 64;
+/// Most chunks the heuristic uses (the combine pass walks them one after another).
+const MAX_CHUNKS: usize = 1024;
+
+/// How many time chunks to run in parallel: `⌈len / 64⌉`, at most 1,024.
 ///
-/// A thread scans `len / chunks` steps in each pass and folds up to `chunks` earlier
-/// summaries before the second, so its work is about `2·len/chunks + chunks/2`: balanced near
-/// √len chunks. Measured on the H100 (`selftest`, d_inner 1,024, one layer's scan): at
-/// N = 8,192 one chunk took 18.5 ms, 16 chunks 2.0 ms, 64 chunks 0.69 ms; at N = 65,536,
-/// 147 ms, 15.9 ms and 4.4 ms (the selftest times √len against these on every run).
+/// A thread scans `len / chunks` steps in each of two passes; the combine pass walks the
+/// `chunks` summaries once per (channel, state). Short chunks give the GPU many threads and
+/// little sequential work each; the cap keeps the combine's walk short at 262,144 tokens.
+/// (Before the combine pass, each chunk folded every earlier summary itself and ⌈√len⌉ chunks
+/// balanced that: 0.59 ms per layer at N = 8,192 on the H200.) `selftest` times the heuristic
+/// against fixed chunk counts on every run.
 pub fn chunks_for(batch: usize, len: usize, d_inner: usize) -> usize {
     let _ = (batch, d_inner);
     match CHUNKS_OVERRIDE.load(Ordering::Relaxed) {
-        0 => ((len as f64).sqrt().ceil() as usize).clamp(1, 4096),
+        0 => len.div_ceil(TARGET_CHUNK_LEN).clamp(1, MAX_CHUNKS),
         n => n.min(len.max(1)),
     }
 }
@@ -71,8 +77,8 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
         chunks as u32,
         batch as u32,
     );
-    let (states, dsum) = if chunks > 1 {
-        let states = empty_like(&u, [batch, chunks, d_inner, d_state]);
+    let states = if chunks > 1 {
+        let states = empty_like(&u, [batch, chunks, d_state, d_inner]);
         let dsum = empty_like(&u, [batch, chunks, d_inner]);
         // SAFETY: see the module docs of `forward` (guarded channel and time indices).
         unsafe {
@@ -90,10 +96,24 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
                 chunk_len as u32,
                 d_state,
             );
+            forward::scan_chunk_combine::launch_unchecked::<f32, CudaRuntime>(
+                &client,
+                CubeCount::Static(
+                    (d_state * d_inner).div_ceil(CHANNELS_PER_CUBE) as u32,
+                    1,
+                    batch as u32,
+                ),
+                cube_dim,
+                a.clone().into_tensor_arg(),
+                states.clone().into_tensor_arg(),
+                dsum.into_tensor_arg(),
+                chunks as u32,
+                d_state,
+            );
         }
-        (states, dsum)
+        states
     } else {
-        (empty_like(&u, [1, 1, 1, 1]), empty_like(&u, [1, 1, 1]))
+        empty_like(&u, [1, 1, 1, 1])
     };
     // SAFETY: as above.
     unsafe {
@@ -110,7 +130,6 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
             d.into_tensor_arg(),
             z.into_tensor_arg(),
             states.into_tensor_arg(),
-            dsum.into_tensor_arg(),
             out.clone().into_tensor_arg(),
             last.clone().into_tensor_arg(),
             chunk_len as u32,
