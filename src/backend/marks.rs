@@ -7,7 +7,7 @@
 //! - [`StageClock`] synchronises the device at every mark and books the time since the
 //!   previous one to the mark's stage (`bench perf`'s breakdown of a forward).
 
-use std::{cell::RefCell, collections::BTreeMap, rc::Rc, time::Instant};
+use std::{cell::RefCell, rc::Rc, time::Instant};
 
 use burn::tensor::backend::Backend;
 
@@ -94,9 +94,11 @@ impl PeakProbe {
 /// breakdown reports both totals.
 #[derive(Clone, Default)]
 pub struct StageClock {
-    /// Stage → (milliseconds, marks), in order of first appearance.
-    totals: Rc<RefCell<Vec<(&'static str, f64, u32)>>>,
+    totals: Rc<RefCell<StageTotals>>,
 }
+
+/// (stage, milliseconds, marks), in order of first appearance.
+pub type StageTotals = Vec<(&'static str, f64, u32)>;
 
 impl StageClock {
     /// Runs `body` with this clock timing the stages of whatever it runs on `platform`.
@@ -124,16 +126,8 @@ impl StageClock {
         )
     }
 
-    /// Stage → (milliseconds, marks), in order of first appearance.
-    pub fn totals(&self) -> Vec<(&'static str, f64, u32)> {
+    /// What was booked so far.
+    pub fn totals(&self) -> StageTotals {
         self.totals.borrow().clone()
-    }
-
-    /// Per-stage totals as a map, for accumulating over repeated forwards.
-    pub fn by_stage(&self) -> BTreeMap<&'static str, f64> {
-        self.totals()
-            .into_iter()
-            .map(|(s, ms, _)| (s, ms))
-            .collect()
     }
 }

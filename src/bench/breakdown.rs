@@ -15,12 +15,13 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::{
+    sweep::variants,
     timing::{median, time_ms},
     worker::{WorkerSpec, build, input_ids},
 };
 use crate::{
-    backend::{Platform, StageClock},
-    model::{AttentionImpl, ForwardOptions, LogitsMode, ModelKind},
+    backend::{Platform, SsmBackend, StageClock},
+    model::{AttentionImpl, ForwardOptions, LogitsMode},
     profile::Profile,
     provenance::{Provenance, now_utc},
 };
@@ -84,14 +85,8 @@ fn write_breakdown(path: &Path, rows: &[BreakdownRow]) -> Result<()> {
     crate::manifest::write_atomic(path, &w.into_inner()?)
 }
 
-/// The configurations broken down: every benchmark path.
-pub const PATHS: [(ModelKind, &str); 3] = [
-    (ModelKind::Mamba, "fused"),
-    (ModelKind::Llama, "fused"),
-    (ModelKind::Llama, "eager"),
-];
-
-/// Breaks down the configurations not yet in `out` at each of `profile.perf_breakdown_lengths`.
+/// Breaks down every benchmark path (the sweep's variants: on the CPU backend the references)
+/// not yet in `out`, at each of `profile.perf_breakdown_lengths`.
 pub fn run_breakdown<P: Platform>(
     platform: &P,
     profile: &Profile,
@@ -101,7 +96,7 @@ pub fn run_breakdown<P: Platform>(
     let mut rows = read_breakdown(out)?;
     let provenance = Provenance::current();
     for &n in &profile.perf_breakdown_lengths {
-        for (model, variant) in PATHS {
+        for (model, variant) in variants(<P::B as SsmBackend>::has_fused_kernels()) {
             let done =
                 |r: &BreakdownRow| r.model == model.as_str() && r.variant == variant && r.n == n;
             if rows.iter().any(done) {

@@ -6,6 +6,8 @@ pub mod flops;
 pub mod maxlen;
 pub mod rows;
 pub mod selftest;
+mod selftest_layers;
+mod selftest_matmul;
 pub mod summary;
 pub mod sweep;
 pub mod timing;

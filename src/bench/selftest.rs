@@ -19,7 +19,6 @@ use crate::{
     backend::{Platform, SsmBackend},
     model::{
         init::{self, Init},
-        layers::rms_norm_reference,
         llama::{causal_softmax_reference, eager_attention},
         mamba::scan::{
             ScanInputs, causal_conv1d_silu_reference, scan_reference, scan_reference_backward,
@@ -129,7 +128,7 @@ pub fn compare(a: &[f32], b: &[f32]) -> (f64, f64) {
     (if rel.is_nan() { f64::INFINITY } else { rel }, max)
 }
 
-fn randn<B: Backend, const D: usize>(
+pub(super) fn randn<B: Backend, const D: usize>(
     seed: u64,
     name: &str,
     shape: [usize; D],
@@ -169,7 +168,7 @@ pub fn random_scan_inputs<B: Backend>(
     }
 }
 
-struct Recorder<'a> {
+pub(super) struct Recorder<'a> {
     rows: Vec<Check>,
     /// Told about every row as it is made, so a run cut short still shows what it checked.
     report: &'a mut dyn FnMut(&str),
@@ -177,7 +176,7 @@ struct Recorder<'a> {
 }
 
 impl Recorder<'_> {
-    fn say(&mut self, what: &str) {
+    pub(super) fn say(&mut self, what: &str) {
         let line = format!("[{:6.1}s] {what}", self.started.elapsed().as_secs_f64());
         (self.report)(&line);
     }
@@ -202,7 +201,7 @@ impl Recorder<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push(
+    pub(super) fn push(
         &mut self,
         check: &str,
         variant: &str,
@@ -230,78 +229,6 @@ impl Recorder<'_> {
             in_use: !COMPARISON_ONLY.contains(&variant),
         });
     }
-}
-
-/// Entries of a model-sized product compared with f64 (the full f64 product would take minutes
-/// on the host): a fixed, seeded sample.
-const SAMPLED_ENTRIES: usize = 512;
-
-/// One of the models' matmul problems: `fast_ms` is the tuned kernel's time (the FLOP rate is
-/// 2·m·k·n / time), the error is over [`SAMPLED_ENTRIES`] entries against an f64 host product.
-fn model_matmul<P: Platform>(
-    platform: &P,
-    rec: &mut Recorder<'_>,
-    seed: u64,
-    (m, k, n): (usize, usize, usize),
-    rhs_transposed: bool,
-) {
-    type B<P> = <P as Platform>::B;
-    let device = platform.device();
-    rec.say(&format!(
-        "matmul at a model shape {m}x{k}x{n}{}",
-        if rhs_transposed {
-            " (rhs stored transposed)"
-        } else {
-            ""
-        }
-    ));
-    let a = randn::<B<P>, 2>(seed, "mma", [m, k], 1.0, &device);
-    // The head multiplies by Eᵀ with E stored [n, k]: the same strides here.
-    let (b, hb_nk) = if rhs_transposed {
-        let e = randn::<B<P>, 2>(seed, "mmb", [n, k], 1.0, &device);
-        (e.clone().transpose(), host(e))
-    } else {
-        let w = randn::<B<P>, 2>(seed, "mmb", [k, n], 1.0, &device);
-        let hw = host(w.clone());
-        // Host copy as [n, k] either way, for the sampled dot products below.
-        let mut t = vec![0.0f32; n * k];
-        for l in 0..k {
-            for j in 0..n {
-                t[j * k + l] = hw[l * n + j];
-            }
-        }
-        (w, t)
-    };
-    let ha = host(a.clone());
-    let _ = B::<P>::matmul_fp32(a.clone(), b.clone());
-    let (ms, out) = time_ms(platform, || B::<P>::matmul_fp32(a.clone(), b.clone()));
-    let out = host(out);
-    let mut rng = crate::data::rng::Rng::new(seed ^ 0x6d61_746d);
-    let (mut got, mut exact) = (Vec::new(), Vec::new());
-    for _ in 0..SAMPLED_ENTRIES.min(m * n) {
-        let (i, j) = (rng.below(m), rng.below(n));
-        let dot: f64 = (0..k)
-            .map(|l| ha[i * k + l] as f64 * hb_nk[j * k + l] as f64)
-            .sum();
-        got.push(out[i * n + j]);
-        exact.push(dot as f32);
-    }
-    let variant = if rhs_transposed {
-        "fp32-model-rhsT"
-    } else {
-        "fp32-model"
-    };
-    rec.push(
-        "matmul",
-        variant,
-        m,
-        n,
-        "sampled",
-        &got,
-        &exact,
-        1e-5,
-        (ms, f64::NAN),
-    );
 }
 
 /// Longest length at which the fused softmax is compared with the tensor ops (whose scaled,
@@ -406,7 +333,7 @@ pub fn run<P: Platform>(
     }
 
     for &(m, k, n, rhs_t) in &plan.model_matmuls {
-        model_matmul::<P>(platform, &mut rec, seed, (m, k, n), rhs_t);
+        super::selftest_matmul::model_matmul::<P>(platform, &mut rec, seed, (m, k, n), rhs_t);
     }
 
     for &ch in &plan.scan_channels {
@@ -495,53 +422,7 @@ pub fn run<P: Platform>(
         restore();
     }
 
-    for &n in &plan.scan_lengths {
-        let d = 512;
-        rec.say(&format!("rms_norm n={n} d={d}"));
-        let x = randn::<B<P>, 3>(seed + n as u64, "rx", [1, n, d], 1.0, &device);
-        let w = randn::<B<P>, 1>(seed, "rw", [d], 1.0, &device);
-        let _ = B::<P>::rms_norm(x.clone(), w.clone(), 1e-5);
-        let (tf, fast) = time_ms(platform, || B::<P>::rms_norm(x.clone(), w.clone(), 1e-5));
-        let (tr, slow) = time_ms(platform, || rms_norm_reference(x.clone(), w.clone(), 1e-5));
-        rec.push(
-            "rms_norm",
-            "fused",
-            n,
-            d,
-            "output",
-            &host(fast),
-            &host(slow),
-            1e-5,
-            (tf, tr),
-        );
-    }
-
-    for &n in &plan.scan_lengths {
-        // As in the model: the projection's [batch, len, heads, head_dim] seen as
-        // [batch, heads, len, head_dim] (a strided view).
-        rec.say(&format!("rope n={n}"));
-        let x =
-            randn::<B<P>, 4>(seed + n as u64, "px", [1, n, 8, 64], 1.0, &device).swap_dims(1, 2);
-        let (cos, sin) = crate::model::rope::tables::<B<P>>(n, 64, 10_000.0, &device);
-        let _ = B::<P>::rope(x.clone(), cos.clone(), sin.clone());
-        let (tf, fast) = time_ms(platform, || {
-            B::<P>::rope(x.clone(), cos.clone(), sin.clone())
-        });
-        let (tr, slow) = time_ms(platform, || {
-            crate::model::rope::apply(x.clone(), &cos, &sin)
-        });
-        rec.push(
-            "rope",
-            "fused",
-            n,
-            8,
-            "output",
-            &host(fast),
-            &host(slow),
-            1e-5,
-            (tf, tr),
-        );
-    }
+    super::selftest_layers::check_layers(platform, &mut rec, plan);
 
     for &n in &plan.grad_lengths {
         let ch = *plan.scan_channels.iter().max().unwrap_or(&64);

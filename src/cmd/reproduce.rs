@@ -22,7 +22,7 @@ pub struct Args {
     /// Skip the representation analysis.
     #[arg(long)]
     no_analysis: bool,
-    /// Skip the largest-N probes.
+    /// Skip the largest-N probes and the per-stage breakdown.
     #[arg(long)]
     no_maxlen: bool,
     /// Run benchmark workers in this process even on CUDA (an out-of-memory abort then ends

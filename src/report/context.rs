@@ -89,6 +89,10 @@ pub struct BookContext {
     pub corpus: Option<CorpusStats>,
     pub efficiency: Option<EfficiencySummary>,
     pub maxlen: Vec<EfficiencyRow>,
+    /// One forward of each benchmark path cut into stages (`perf/breakdown.csv`).
+    pub breakdown: Vec<super::perf::BreakdownGroup>,
+    /// The performance issue's targets beside the measurements.
+    pub targets: Vec<super::perf::Target>,
     pub representation: Option<RepresentationSummary>,
     /// Seeds actually present per model in the representation rows.
     pub representation_seeds: BTreeMap<String, Vec<u64>>,
@@ -348,12 +352,18 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
     });
     let selftest = read_records(&artifacts.join("selftest").join("selftest.csv"))?;
     let profile_seeds = profile.analysis.seeds.len();
+    let peer_rows = efficiency.as_ref().map(peers).unwrap_or_default();
+    let maxlen = read_rows(&artifacts.join("perf").join("maxlen.csv"))?;
+    let breakdown =
+        crate::bench::breakdown::read_breakdown(&artifacts.join("perf").join("breakdown.csv"))?;
     Ok(BookContext {
         run,
-        peers: peer_groups(efficiency.as_ref().map(peers).unwrap_or_default()),
+        targets: super::perf::targets(&peer_rows, &maxlen, &ours),
+        breakdown: super::perf::breakdown_groups(&breakdown),
+        peers: peer_groups(peer_rows),
         peer_software: peer_software(theirs.first().map_or("", |r| r.software.as_str())),
         short: efficiency.as_ref().map(short_names).unwrap_or_default(),
-        maxlen: read_rows(&artifacts.join("perf").join("maxlen.csv"))?,
+        maxlen,
         parity: read_records(&artifacts.join("parity").join("parity.csv"))?,
         selftest_rev: std::fs::read_to_string(artifacts.join("selftest").join("git_rev.txt"))
             .map(|s| s.trim().to_string())

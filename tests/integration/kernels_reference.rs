@@ -131,3 +131,103 @@ fn fp32_matmul_backward_matches_burn_matmul() {
     assert!(compare(&host(a1.grad(&g1).unwrap()), &host(a2.grad(&g2).unwrap())).0 < 1e-6);
     assert!(compare(&host(b1.grad(&g1).unwrap()), &host(b2.grad(&g2).unwrap())).0 < 1e-6);
 }
+
+fn normal<const D: usize>(seed: u64, name: &str, shape: [usize; D]) -> Tensor<Flex, D> {
+    ssmbench::model::init::tensor(
+        seed,
+        name,
+        shape,
+        ssmbench::model::init::Init::Normal { std: 1.0 },
+        &Default::default(),
+    )
+}
+
+#[test]
+fn causal_softmax_reference_matches_a_host_softmax_over_the_past() {
+    let (heads, len, scale) = (2, 6, 0.5);
+    let scores = normal(3, "s", [1, heads, len, len]);
+    let s = host(scores.clone());
+    let p = host(ssmbench::model::llama::causal_softmax_reference(
+        scores, scale,
+    ));
+    for row in 0..heads * len {
+        let query = row % len;
+        let x: Vec<f64> = (0..=query)
+            .map(|j| s[row * len + j] as f64 * scale)
+            .collect();
+        let max = x.iter().cloned().fold(f64::MIN, f64::max);
+        let sum: f64 = x.iter().map(|v| (v - max).exp()).sum();
+        for j in 0..len {
+            let want = if j <= query {
+                (x[j] - max).exp() / sum
+            } else {
+                0.0
+            };
+            let got = p[row * len + j] as f64;
+            assert!(
+                (got - want).abs() < 1e-6,
+                "row {row} key {j}: {got} vs {want}"
+            );
+        }
+    }
+}
+
+#[test]
+fn rms_norm_reference_matches_a_host_rms_norm() {
+    let (len, d, eps) = (3, 8, 1e-5);
+    let x = normal(4, "x", [1, len, d]);
+    let w = normal(5, "w", [d]);
+    let (hx, hw) = (host(x.clone()), host(w.clone()));
+    let y = host(ssmbench::model::layers::rms_norm_reference(x, w, eps));
+    for t in 0..len {
+        let row = &hx[t * d..(t + 1) * d];
+        let ms: f64 = row.iter().map(|v| (*v as f64).powi(2)).sum::<f64>() / d as f64;
+        for i in 0..d {
+            let want = row[i] as f64 / (ms + eps).sqrt() * hw[i] as f64;
+            assert!((y[t * d + i] as f64 - want).abs() < 1e-5);
+        }
+    }
+}
+
+#[test]
+fn the_breakdown_books_every_stage_of_each_path() {
+    use ssmbench::{
+        backend::CpuPlatform,
+        bench::{breakdown::run_breakdown, sweep::variants},
+        profile::Profile,
+    };
+    let dir = std::env::temp_dir().join(format!("ssmbench-breakdown-{}", std::process::id()));
+    let out = dir.join("breakdown.csv");
+    let mut profile = Profile::smoke();
+    profile.perf_breakdown_lengths = vec![16];
+    let ids: Vec<i64> = (0..16).collect();
+    let rows = run_breakdown(&CpuPlatform::new(), &profile, &ids, &out).unwrap();
+    for (model, variant) in variants(false) {
+        let mine: Vec<_> = rows
+            .iter()
+            .filter(|r| r.model == model.as_str() && r.variant == variant)
+            .collect();
+        let stage = |name: &str| mine.iter().find(|r| r.stage == name);
+        assert_eq!(
+            stage("LM head").map(|r| r.calls),
+            Some(1),
+            "{model:?} {variant}"
+        );
+        let per_layer = if model.as_str() == "mamba" {
+            "selective scan"
+        } else {
+            "o_proj"
+        };
+        assert_eq!(
+            stage(per_layer).map(|r| r.calls),
+            Some(8),
+            "{model:?} {variant}"
+        );
+        let total: f64 = mine.iter().map(|r| r.ms).sum();
+        assert!(total > 0.0 && total <= mine[0].observed_total_ms * 1.5);
+    }
+    // Resumable: a second call adds nothing.
+    let again = run_breakdown(&CpuPlatform::new(), &profile, &ids, &out).unwrap();
+    assert_eq!(again.len(), rows.len());
+    let _ = std::fs::remove_dir_all(dir);
+}

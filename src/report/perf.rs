@@ -1,0 +1,167 @@
+//! The Performance chapter's own views: the time of one forward cut into stages
+//! (`perf/breakdown.csv`), and the performance issue's targets beside what was measured.
+
+use serde::Serialize;
+
+use super::{
+    context::PeerRow,
+    format::{group, model_name, path_name, sig},
+};
+use crate::bench::{breakdown::BreakdownRow, rows::EfficiencyRow};
+
+/// One stage of a forward, as the book prints it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stage {
+    pub stage: String,
+    pub calls: u32,
+    pub ms: f64,
+    /// Share of the observed (synchronised) total, 0–1.
+    pub share: f64,
+}
+
+/// One configuration's breakdown.
+#[derive(Clone, Debug, Serialize)]
+pub struct BreakdownGroup {
+    pub model: String,
+    pub path: String,
+    pub n: usize,
+    /// Median unobserved forward, ms (the sweep's protocol).
+    pub forward_ms: f64,
+    /// Median forward with a device synchronisation at every stage, ms.
+    pub observed_ms: f64,
+    pub stages: Vec<Stage>,
+}
+
+/// Groups the breakdown rows by configuration, stages in forward order.
+pub fn breakdown_groups(rows: &[BreakdownRow]) -> Vec<BreakdownGroup> {
+    let mut out: Vec<BreakdownGroup> = Vec::new();
+    for r in rows {
+        let (model, path) = (
+            model_name(&r.model),
+            path_name("ssmbench", &r.model, &r.variant),
+        );
+        let stage = Stage {
+            stage: r.stage.clone(),
+            calls: r.calls,
+            ms: r.ms,
+            share: r.ms / r.observed_total_ms,
+        };
+        match out
+            .iter_mut()
+            .find(|g| g.model == model && g.path == path && g.n == r.n)
+        {
+            Some(g) => g.stages.push(stage),
+            None => out.push(BreakdownGroup {
+                model,
+                path,
+                n: r.n,
+                forward_ms: r.forward_ms,
+                observed_ms: r.observed_total_ms,
+                stages: vec![stage],
+            }),
+        }
+    }
+    out
+}
+
+/// Why a configuration did not run, in a few words.
+fn stop_reason(r: &EfficiencyRow) -> &'static str {
+    if r.is_oom() {
+        "memory"
+    } else if r.error.contains("32-bit") {
+        "Burn's 32-bit indexing"
+    } else if r.error.starts_with("time budget") {
+        "the time budget"
+    } else {
+        "a crash"
+    }
+}
+
+/// One target of the performance issue and what this run measured.
+#[derive(Clone, Debug, Serialize)]
+pub struct Target {
+    pub what: String,
+    pub target: String,
+    pub measured: String,
+    pub met: bool,
+}
+
+/// The issue's length for the time targets.
+const TARGET_N: usize = 8192;
+/// The issue's time target for Mamba at `TARGET_N`, ms.
+const MAMBA_TARGET_MS: f64 = 12.0;
+
+/// The performance issue's targets (time at N = 8,192; longest single forward), checked
+/// against the peer rows and the largest-N probes.
+pub fn targets(
+    peers: &[PeerRow],
+    maxlen: &[EfficiencyRow],
+    sweep: &[EfficiencyRow],
+) -> Vec<Target> {
+    let mut out = Vec::new();
+    let at = |path: &str| {
+        peers
+            .iter()
+            .find(|p| p.ours_path == path && p.n == TARGET_N)
+    };
+    if let Some(p) = at("fused scan") {
+        out.push(Target {
+            what: format!("Mamba fused scan, N = {}", group(TARGET_N as i64)),
+            target: format!("≤ {} ms", sig(MAMBA_TARGET_MS, 3)),
+            measured: format!("{} ms", sig(p.ours_median_ms, 3)),
+            met: p.ours_median_ms <= MAMBA_TARGET_MS,
+        });
+    }
+    for (path, peer) in [("flash", "HF sdpa"), ("materialised", "HF eager")] {
+        if let Some(p) = at(path) {
+            out.push(Target {
+                what: format!("LLaMA {path}, N = {}", group(TARGET_N as i64)),
+                target: format!("≤ {peer}: {} ms", sig(p.theirs_ms, 3)),
+                measured: format!("{} ms", sig(p.ours_median_ms, 3)),
+                met: p.ours_median_ms <= p.theirs_ms,
+            });
+        }
+    }
+    let longest = |rows: &[EfficiencyRow], model: &str, variant: &str| {
+        rows.iter()
+            .filter(|r| r.model == model && r.variant == variant && !r.failed())
+            .map(|r| r.n)
+            .max()
+    };
+    for (model, variant, want) in [("mamba", "fused", 262_144), ("llama", "fused", 131_072)] {
+        if let Some(n) = longest(maxlen, model, variant) {
+            out.push(Target {
+                what: format!(
+                    "{} {}, longest forward (last-position logits)",
+                    model_name(model),
+                    path_name("ssmbench", model, variant)
+                ),
+                target: format!("≥ {} tokens", group(want)),
+                measured: format!("{} tokens", group(n as i64)),
+                met: n >= want as usize,
+            });
+        }
+    }
+    // The materialised path: "as far as memory allows". Met only if what stopped it was memory.
+    if let Some(n) = longest(sweep, "llama", "eager") {
+        let stop = sweep
+            .iter()
+            .filter(|r| r.model == "llama" && r.variant == "eager" && r.failed() && r.n > n)
+            .min_by_key(|r| r.n);
+        out.push(Target {
+            what: "LLaMA materialised, longest forward (full logits)".into(),
+            target: "as far as memory allows".into(),
+            measured: match stop {
+                Some(r) => format!(
+                    "{} tokens; {} stopped by {}",
+                    group(n as i64),
+                    group(r.n as i64),
+                    stop_reason(r)
+                ),
+                None => format!("{} tokens", group(n as i64)),
+            },
+            met: stop.is_some_and(|r| r.is_oom()),
+        });
+    }
+    out
+}
