@@ -11,10 +11,11 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use super::{
+    rows::{read_csv, write_csv},
     sweep::variants,
     timing::{median, time_ms},
     worker::{WorkerSpec, build, input_ids},
@@ -57,32 +58,7 @@ pub struct BreakdownRow {
 
 /// Reads a breakdown CSV (empty when the file does not exist yet).
 pub fn read_breakdown(path: &Path) -> Result<Vec<BreakdownRow>> {
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let mut reader =
-        csv::Reader::from_path(path).with_context(|| format!("{}: cannot open", path.display()))?;
-    reader
-        .deserialize()
-        .enumerate()
-        .map(|(i, r)| {
-            r.with_context(|| {
-                format!(
-                    "{}: row {} does not match the breakdown schema",
-                    path.display(),
-                    i + 2
-                )
-            })
-        })
-        .collect()
-}
-
-fn write_breakdown(path: &Path, rows: &[BreakdownRow]) -> Result<()> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.serialize(r)?;
-    }
-    crate::manifest::write_atomic(path, &w.into_inner()?)
+    read_csv(path, "breakdown")
 }
 
 /// Breaks down every benchmark path (the sweep's variants: on the CPU backend the references)
@@ -115,7 +91,7 @@ pub fn run_breakdown<P: Platform>(
                 provenance: provenance.clone(),
             };
             rows.extend(break_down(platform, &spec, ids, n)?);
-            write_breakdown(out, &rows)?;
+            write_csv(out, &rows)?;
         }
     }
     Ok(rows)

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 /// One timed forward, or one failed configuration.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -97,6 +97,17 @@ mod non_finite {
 
 /// Reads a results CSV (empty when the file does not exist yet).
 pub fn read_rows(path: &Path) -> Result<Vec<EfficiencyRow>> {
+    read_csv(path, "efficiency")
+}
+
+/// Writes a results CSV atomically (temp file, then rename).
+pub fn write_rows(path: &Path, rows: &[EfficiencyRow]) -> Result<()> {
+    write_csv(path, rows)
+}
+
+/// Reads a CSV of `T` rows (empty when the file does not exist yet); a row that does not
+/// parse is an error naming the file, the line and the `schema`.
+pub fn read_csv<T: DeserializeOwned>(path: &Path, schema: &str) -> Result<Vec<T>> {
     if !path.exists() {
         return Ok(Vec::new());
     }
@@ -108,7 +119,7 @@ pub fn read_rows(path: &Path) -> Result<Vec<EfficiencyRow>> {
         .map(|(i, r)| {
             r.with_context(|| {
                 format!(
-                    "{}: row {} does not match the efficiency schema",
+                    "{}: row {} does not match the {schema} schema",
                     path.display(),
                     i + 2
                 )
@@ -117,8 +128,8 @@ pub fn read_rows(path: &Path) -> Result<Vec<EfficiencyRow>> {
         .collect()
 }
 
-/// Writes a results CSV atomically (temp file, then rename).
-pub fn write_rows(path: &Path, rows: &[EfficiencyRow]) -> Result<()> {
+/// Writes a CSV of `T` rows atomically (temp file, then rename).
+pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.serialize(r)?;
