@@ -50,6 +50,8 @@ pub struct PeerRow {
     pub theirs_gib: f64,
     /// Achieved TFLOP/s of ssmbench's forward (FLOPs counted in `bench::flops`).
     pub ours_tflops: f64,
+    /// FLOPs of one forward of ssmbench's path, in units of 10⁹.
+    pub gflop: f64,
 }
 
 /// The rows of one pairing (ssmbench path vs Hugging Face path), one table in the book.
@@ -224,6 +226,7 @@ pub fn peers(s: &EfficiencySummary) -> Vec<PeerRow> {
                 ours_gib: pa.mem_gib,
                 theirs_gib: pb.mem_gib,
                 ours_tflops: work / (pa.time_ms * 1e-3) / 1e12,
+                gflop: work / 1e9,
             });
         }
     }
