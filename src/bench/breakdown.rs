@@ -116,8 +116,20 @@ fn break_down<P: Platform>(
         },
     };
     let forward = |x| model.forward(x, opts).logits;
-    for _ in 0..WARMUP {
-        time_ms(platform, || forward(input_ids(platform, ids, n)));
+    for w in 0..WARMUP {
+        let (ms, _) = time_ms(platform, || forward(input_ids(platform, ids, n)));
+        // The sweep's per-forward budget applies here too (the CPU backend at the paper's
+        // lengths would otherwise take hours): a skipped configuration leaves no rows.
+        if w + 1 == WARMUP && ms > spec.max_forward_s * 1e3 {
+            eprintln!(
+                "breakdown: {} {} at N = {n} skipped: one forward took {:.1} s (budget {:.0} s)",
+                spec.model.as_str(),
+                spec.variant,
+                ms / 1e3,
+                spec.max_forward_s
+            );
+            return Ok(Vec::new());
+        }
     }
     let unobserved: Vec<f64> = (0..RUNS)
         .map(|_| {
