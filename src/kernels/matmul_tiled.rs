@@ -21,16 +21,16 @@ use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};
 use super::Cube;
 
 /// Output rows per cube.
-const BM: usize = 128;
+pub(super) const BM: usize = 128;
 /// Output columns per cube.
-const BN: usize = 128;
+pub(super) const BN: usize = 128;
 /// Shared-dimension slice staged per step.
-const BK: usize = 16;
+pub(super) const BK: usize = 16;
 /// Padding of one word per staged k-row: the transposing stores of a k-contiguous operand
 /// would otherwise all land in one bank.
 const STRIDE_M: usize = BM + 1;
 const STRIDE_N: usize = BN + 1;
-const THREADS: usize = 256;
+pub(super) const THREADS: usize = 256;
 /// Elements of each staged slice one thread loads: 128 × 16 / 256.
 const PER_THREAD: usize = 8;
 
@@ -250,14 +250,38 @@ fn tiled_matmul_kernel<F: Float>(
     }
 }
 
+/// How a 128 × 128-output-tile kernel of 256 threads is launched over `out` (this one and
+/// [`super::matmul_vec4`]): the grid (column tiles, row tiles, batch), the cube, and whether
+/// `lhs` and `rhs` are each contiguous along the shared dimension k.
+pub(super) struct TileLaunch {
+    pub count: CubeCount,
+    pub dim: CubeDim,
+    pub lhs_along_k: bool,
+    pub rhs_along_k: bool,
+}
+
+impl TileLaunch {
+    pub(super) fn new(lhs: &Cube, rhs: &Cube, out: &Cube) -> Self {
+        let shape = out.meta.shape();
+        let r = shape.len();
+        let (m, n) = (shape[r - 2], shape[r - 1]);
+        let batch: usize = shape[..r - 2].iter().product();
+        Self {
+            count: CubeCount::Static(
+                n.div_ceil(BN) as u32,
+                m.div_ceil(BM) as u32,
+                batch.max(1) as u32,
+            ),
+            dim: CubeDim::new_1d(THREADS as u32),
+            lhs_along_k: lhs.meta.strides()[r - 1] == 1,
+            rhs_along_k: rhs.meta.strides()[r - 1] != 1,
+        }
+    }
+}
+
 /// Writes `lhs · rhs` into `out` (contiguous, shaped as the product; operands of the same rank).
 pub(crate) fn tiled_matmul(lhs: &Cube, rhs: &Cube, out: &Cube) {
-    let shape = out.meta.shape();
-    let r = shape.len();
-    let (m, n) = (shape[r - 2], shape[r - 1]);
-    let batch: usize = shape[..r - 2].iter().product();
-    let lhs_along_k = lhs.meta.strides()[r - 1] == 1;
-    let rhs_along_k = rhs.meta.strides()[r - 1] != 1;
+    let l = TileLaunch::new(lhs, rhs, out);
     // SAFETY: every global read and write is guarded by the kernel's own tests against the
     // tensors' shapes, and shared/register indices are bounded by construction; the unchecked
     // launch only drops the per-access checks that would otherwise sit on every shared-memory
@@ -265,17 +289,13 @@ pub(crate) fn tiled_matmul(lhs: &Cube, rhs: &Cube, out: &Cube) {
     unsafe {
         tiled_matmul_kernel::launch_unchecked::<f32, CudaRuntime>(
             &out.client,
-            CubeCount::Static(
-                n.div_ceil(BN) as u32,
-                m.div_ceil(BM) as u32,
-                batch.max(1) as u32,
-            ),
-            CubeDim::new_1d(THREADS as u32),
+            l.count,
+            l.dim,
             lhs.clone().into_tensor_arg(),
             rhs.clone().into_tensor_arg(),
             out.clone().into_tensor_arg(),
-            lhs_along_k,
-            rhs_along_k,
+            l.lhs_along_k,
+            l.rhs_along_k,
         );
     }
 }

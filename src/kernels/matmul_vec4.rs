@@ -19,19 +19,19 @@
 //! It is one more candidate for [`super::matmul`]'s tuner, judged like the others against
 //! sampled f64 entries ([`super::matmul_referee`]). Every product is an f32 FMA.
 
-use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};
+use cubecl::{cube, cuda::CudaRuntime, prelude::*};
 
-use super::Cube;
+// The scalar kernel's tile (128 × 128 outputs, k in slices of 16, 256 threads) and launch.
+use super::{
+    Cube,
+    matmul_tiled::{BK, BM, BN, THREADS, TileLaunch},
+};
 
 type V4<F> = Vector<F, Const<4>>;
 
-const BM: usize = 128;
-const BN: usize = 128;
-const BK: usize = 16;
 /// Vectors per staged k-row (128 / 4) and its padded stride.
-const LINES: usize = 32;
+const LINES: usize = BM / 4;
 const STRIDE: usize = LINES + 1;
-const THREADS: usize = 256;
 /// Vectors of one staged slice a thread loads: 32 × 16 / 256.
 const PER_THREAD: usize = 2;
 
@@ -255,28 +255,19 @@ fn vec4_matmul_kernel<F: Float>(
 
 /// Writes `lhs · rhs` into `out` (contiguous, shaped as the product; operands of the same rank).
 pub(crate) fn vec4_matmul(lhs: &Cube, rhs: &Cube, out: &Cube) {
-    let shape = out.meta.shape();
-    let r = shape.len();
-    let (m, n) = (shape[r - 2], shape[r - 1]);
-    let batch: usize = shape[..r - 2].iter().product();
-    let lhs_along_k = lhs.meta.strides()[r - 1] == 1;
-    let rhs_along_k = rhs.meta.strides()[r - 1] != 1;
+    let l = TileLaunch::new(lhs, rhs, out);
     // SAFETY: as for `tiled_matmul`: global accesses are guarded against the tensors' shapes,
     // shared and register indices are bounded by construction.
     unsafe {
         vec4_matmul_kernel::launch_unchecked::<f32, CudaRuntime>(
             &out.client,
-            CubeCount::Static(
-                n.div_ceil(BN) as u32,
-                m.div_ceil(BM) as u32,
-                batch.max(1) as u32,
-            ),
-            CubeDim::new_1d(THREADS as u32),
+            l.count,
+            l.dim,
             lhs.clone().into_tensor_arg(),
             rhs.clone().into_tensor_arg(),
             out.clone().into_tensor_arg(),
-            lhs_along_k,
-            rhs_along_k,
+            l.lhs_along_k,
+            l.rhs_along_k,
         );
     }
 }
