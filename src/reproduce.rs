@@ -10,8 +10,9 @@ use crate::{
     analysis::run::run_analysis,
     backend::{Platform, SsmBackend},
     bench::{
-        breakdown::run_breakdown,
+        breakdown::{BreakdownRow, run_breakdown},
         maxlen::run_maxlen,
+        rows::EfficiencyRow,
         sweep::{Isolation, run_sweep},
     },
     manifest,
@@ -112,31 +113,8 @@ pub fn reproduce<P: Platform>(
             quiet,
         )?;
     }
-    if parts.maxlen && !profile.perf_max_lengths.is_empty() {
-        say("largest-N probes …");
-        let max_n = profile.perf_max_lengths.iter().copied().max().unwrap_or(0);
-        run_maxlen(
-            platform,
-            profile,
-            &inputs.sequence(max_n),
-            &layout.maxlen(),
-            isolation,
-        )?;
-    }
-    if parts.maxlen && !profile.perf_breakdown_lengths.is_empty() {
-        say("time per stage of a forward …");
-        let max_n = profile
-            .perf_breakdown_lengths
-            .iter()
-            .copied()
-            .max()
-            .unwrap_or(0);
-        run_breakdown(
-            platform,
-            profile,
-            &inputs.sequence(max_n),
-            &layout.breakdown(),
-        )?;
+    if parts.maxlen {
+        run_perf(platform, profile, inputs, layout, isolation, say)?;
     }
     if parts.analysis {
         say("representation analysis (paper §4.5) …");
@@ -164,6 +142,40 @@ pub fn reproduce<P: Platform>(
     };
     manifest::write_json(&layout.environment(), &env)?;
     Ok(env)
+}
+
+/// The largest-N probes, then the per-stage breakdown of every benchmark path (`reproduce`'s
+/// perf part and `bench perf`), each skipping what its file already holds; returns both
+/// files' rows. `say` hears which part starts (only parts the profile asks for).
+pub fn run_perf<P: Platform>(
+    platform: &P,
+    profile: &Profile,
+    inputs: &Inputs,
+    layout: &Layout,
+    isolation: &Isolation,
+    say: impl Fn(&str),
+) -> Result<(Vec<EfficiencyRow>, Vec<BreakdownRow>)> {
+    let longest = |lengths: &[usize]| inputs.sequence(lengths.iter().copied().max().unwrap_or(0));
+    if !profile.perf_max_lengths.is_empty() {
+        say("largest-N probes …");
+    }
+    let maxlen = run_maxlen(
+        platform,
+        profile,
+        &longest(&profile.perf_max_lengths),
+        &layout.maxlen(),
+        isolation,
+    )?;
+    if !profile.perf_breakdown_lengths.is_empty() {
+        say("time per stage of a forward …");
+    }
+    let stages = run_breakdown(
+        platform,
+        profile,
+        &longest(&profile.perf_breakdown_lengths),
+        &layout.breakdown(),
+    )?;
+    Ok((maxlen, stages))
 }
 
 /// The fast paths' choices, for the record (empty on the CPU backend).

@@ -32,10 +32,10 @@ enum What {
     },
 }
 
-struct MaxLen {
+struct Perf {
     profile: Profile,
     inputs: Inputs,
-    out: std::path::PathBuf,
+    artifacts: std::path::PathBuf,
 }
 
 type PerfRows = (
@@ -43,38 +43,17 @@ type PerfRows = (
     Vec<ssmbench::bench::breakdown::BreakdownRow>,
 );
 
-impl PlatformTask for MaxLen {
+impl PlatformTask for Perf {
     type Output = PerfRows;
     fn run<P: Platform>(self, p: &P) -> Result<Self::Output> {
-        let max_n = self
-            .profile
-            .perf_max_lengths
-            .iter()
-            .copied()
-            .max()
-            .unwrap_or(0);
-        let isolation = Isolation::for_platform(p)?;
-        let maxlen = ssmbench::bench::maxlen::run_maxlen(
+        ssmbench::reproduce::run_perf(
             p,
             &self.profile,
-            &self.inputs.sequence(max_n),
-            &self.out.join("maxlen.csv"),
-            &isolation,
-        )?;
-        let n = self
-            .profile
-            .perf_breakdown_lengths
-            .iter()
-            .copied()
-            .max()
-            .unwrap_or(0);
-        let stages = ssmbench::bench::breakdown::run_breakdown(
-            p,
-            &self.profile,
-            &self.inputs.sequence(n),
-            &self.out.join("breakdown.csv"),
-        )?;
-        Ok((maxlen, stages))
+            &self.inputs,
+            &ssmbench::reproduce::Layout::new(&self.artifacts),
+            &Isolation::for_platform(p)?,
+            |m| eprintln!("{m}"),
+        )
     }
 }
 
@@ -228,13 +207,12 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
         What::Perf { profile } => {
             let profile = effective_profile(Profile::get(profile));
             let inputs = Inputs::prepare(&g.data, &profile)?;
-            let out = g.artifacts.join("perf");
             let (rows, stages) = with_platform(
                 g.device,
-                MaxLen {
+                Perf {
                     profile,
                     inputs,
-                    out,
+                    artifacts: g.artifacts.clone(),
                 },
             )?;
             print_perf(g, &rows)?;
