@@ -44,6 +44,10 @@ impl SsmBackend for CudaBackend {
         kernels::rope::rope(x, cos, sin)
     }
 
+    fn swiglu(gate_up: Tensor<Self, 3>) -> Tensor<Self, 3> {
+        kernels::swiglu::swiglu(gate_up)
+    }
+
     fn fused_causal_attention(
         q: Tensor<Self, 4>,
         k: Tensor<Self, 4>,

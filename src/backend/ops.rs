@@ -15,7 +15,10 @@ use crate::model::mamba::scan::{
     ScanGrads, ScanInputs, ScanOutput, causal_conv1d_silu_reference, scan_reference,
     scan_reference_backward,
 };
-use crate::model::{layers::rms_norm_reference, llama::causal_softmax_reference};
+use crate::model::{
+    layers::rms_norm_reference,
+    llama::{causal_softmax_reference, swiglu_reference},
+};
 
 /// A Burn backend with ssmbench's extra operations.
 pub trait SsmBackend: Backend {
@@ -74,6 +77,13 @@ pub trait SsmBackend: Backend {
     /// `x: [batch, heads, len, head_dim]`, `cos`, `sin`: `[len, head_dim]` → `x`'s shape
     fn rope(x: Tensor<Self, 4>, cos: Tensor<Self, 2>, sin: Tensor<Self, 2>) -> Tensor<Self, 4> {
         crate::model::rope::apply(x, &cos, &sin)
+    }
+    /// SwiGLU's gate, `SiLU(gate) ⊙ up`, from the fused gate/up projection (gate first).
+    ///
+    /// # Shapes
+    /// `gate_up: [batch, len, 2·d_ff] → [batch, len, d_ff]`
+    fn swiglu(gate_up: Tensor<Self, 3>) -> Tensor<Self, 3> {
+        swiglu_reference(gate_up)
     }
     /// Causal attention that never holds the `len × len` score matrix in device memory
     /// (flash-style), if this backend has one; `None` makes the caller materialise it.

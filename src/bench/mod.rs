@@ -8,6 +8,7 @@ pub mod rows;
 pub mod selftest;
 mod selftest_layers;
 mod selftest_matmul;
+mod selftest_wide;
 pub mod summary;
 pub mod sweep;
 pub mod timing;

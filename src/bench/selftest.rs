@@ -51,6 +51,7 @@ pub const COMPARISON_ONLY: &[&str] = &[
     "chunked",
     "burn-flash-unit",
     "flash-ssmbench-rowwise",
+    "flash-ssmbench-tiled",
 ];
 
 /// What to run: lengths and channel counts.
@@ -65,8 +66,17 @@ pub struct SelftestPlan {
     /// The models' own matmul problems `(m, k, n, rhs stored transposed)`, checked on sampled
     /// entries against f64 and timed: where the FP32 floor is decided.
     pub model_matmuls: Vec<(usize, usize, usize, bool)>,
+    /// `(heads, len)` of a materialised attention whose scores pass `u32::MAX` elements (the
+    /// 64-bit-index paths), if any.
+    pub wide_attention: Option<(usize, usize)>,
+    /// Groups of checks to run (`matmul`, `scan`, `layers`, `backward`, `attention`, `wide`);
+    /// empty: all.
+    pub only: Vec<String>,
     pub seed: u64,
 }
+
+/// The group names [`SelftestPlan::only`] accepts.
+pub const GROUPS: &[&str] = &["matmul", "scan", "layers", "backward", "attention", "wide"];
 
 impl SelftestPlan {
     /// The plan: N = 1, 7, 64, 1000, 4096 and several channel counts.
@@ -86,6 +96,11 @@ impl SelftestPlan {
                 (8192, 512, 1024, false),
                 (8192, 512, 32_000, false),
             ],
+            // LLaMA's 8 heads at 32,768: 8.6 × 10⁹ scores, offsets past 2³² from the fifth
+            // head on. (Power-of-two sizes: cubecl 0.10's 64-bit fast division overflows for
+            // other divisors; see the methods chapter.)
+            wide_attention: Some((8, 32_768)),
+            only: Vec::new(),
             seed: 7,
         }
     }
@@ -98,8 +113,17 @@ impl SelftestPlan {
             attention_lengths: vec![1, 9],
             timing_lengths: vec![],
             model_matmuls: vec![(40, 24, 56, true)],
+            wide_attention: None,
+            only: Vec::new(),
             seed: 7,
         }
+    }
+}
+
+impl SelftestPlan {
+    /// Whether the checks of `group` are to run.
+    pub fn wants(&self, group: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|g| g == group)
     }
 }
 
@@ -273,15 +297,17 @@ pub fn run<P: Platform>(
     // the first (small) problem: its autotuner compiles dozens of kernels per shape, and one
     // row is enough to show it is not FP32. (1000, 1000, 64) and (1000, 64, 1000): attention's
     // products at a length off the tile grid.
-    for (shape_no, &(m, k, n)) in [
-        (64usize, 48usize, 80usize),
-        (1000, 512, 2048),
-        (1000, 1000, 64),
-        (1000, 64, 1000),
-    ]
-    .iter()
-    .enumerate()
-    {
+    let matmul_shapes: &[(usize, usize, usize)] = if plan.wants("matmul") {
+        &[
+            (64, 48, 80),
+            (1000, 512, 2048),
+            (1000, 1000, 64),
+            (1000, 64, 1000),
+        ]
+    } else {
+        &[]
+    };
+    for (shape_no, &(m, k, n)) in matmul_shapes.iter().enumerate() {
         rec.say(&format!("matmul {m}x{k}x{n}"));
         let a = randn::<B<P>, 2>(seed, "ma", [m, k], 1.0, &device);
         let b = randn::<B<P>, 2>(seed, "mb", [k, n], 1.0, &device);
@@ -332,11 +358,11 @@ pub fn run<P: Platform>(
         });
     }
 
-    for &(m, k, n, rhs_t) in &plan.model_matmuls {
+    for &(m, k, n, rhs_t) in plan.model_matmuls.iter().filter(|_| plan.wants("matmul")) {
         super::selftest_matmul::model_matmul::<P>(platform, &mut rec, seed, (m, k, n), rhs_t);
     }
 
-    for &ch in &plan.scan_channels {
+    for &ch in plan.scan_channels.iter().filter(|_| plan.wants("scan")) {
         for &n in &plan.scan_lengths {
             rec.say(&format!("conv + scan forward n={n} channels={ch}"));
             let w = randn::<B<P>, 2>(seed, "cw", [ch, 4], 0.5, &device);
@@ -393,7 +419,7 @@ pub fn run<P: Platform>(
             }
         }
     }
-    for &n in &plan.timing_lengths {
+    for &n in plan.timing_lengths.iter().filter(|_| plan.wants("scan")) {
         let inputs = random_scan_inputs::<B<P>>(seed + 3, n, 1024, 16, &device);
         for &(name, select) in scan_variants {
             rec.say(&format!("scan timing {name} n={n}"));
@@ -422,9 +448,11 @@ pub fn run<P: Platform>(
         restore();
     }
 
-    super::selftest_layers::check_layers(platform, &mut rec, plan);
+    if plan.wants("layers") {
+        super::selftest_layers::check_layers(platform, &mut rec, plan);
+    }
 
-    for &n in &plan.grad_lengths {
+    for &n in plan.grad_lengths.iter().filter(|_| plan.wants("backward")) {
         let ch = *plan.scan_channels.iter().max().unwrap_or(&64);
         let ch = ch.max(32) / 32 * 32;
         rec.say(&format!("scan backward n={n} channels={ch}"));
@@ -455,7 +483,11 @@ pub fn run<P: Platform>(
         }
     }
 
-    for &n in &plan.attention_lengths {
+    for &n in plan
+        .attention_lengths
+        .iter()
+        .filter(|_| plan.wants("attention"))
+    {
         if attention_variants.is_empty() {
             break;
         }
@@ -546,6 +578,9 @@ pub fn run<P: Platform>(
                 (tf, tr),
             );
         }
+    }
+    if plan.wants("wide") {
+        super::selftest_wide::check_wide(platform, &mut rec, plan);
     }
     Ok(rec.rows)
 }

@@ -113,29 +113,10 @@ fn row(
     }
 }
 
-/// Burn 0.21's CUDA kernels index tensors with 32-bit integers: a tensor of more elements is
-/// not refused but silently mis-indexed (seen on the H100: a materialised 8 × 32,768² score
-/// tensor "ran" in 150 ms holding 4 GiB). Such configurations are recorded as unsupported.
-pub const MAX_TENSOR_ELEMENTS: u64 = u32::MAX as u64;
-
-/// The largest tensor one forward of this configuration allocates, in elements.
-pub fn largest_tensor(spec: &WorkerSpec, n: usize) -> u64 {
-    let n = n as u64;
-    let vocab = spec.llama.vocab_size.max(spec.mamba.vocab_size) as u64;
-    let logits = match spec.logits {
-        LogitsMode::Full => n * vocab,
-        _ => vocab,
-    };
-    let body = match spec.model {
-        ModelKind::Llama if spec.variant == "eager" => spec.llama.n_heads as u64 * n * n,
-        ModelKind::Llama => n * spec.llama.d_ff.max(spec.llama.d_model) as u64,
-        ModelKind::Mamba => n * 2 * spec.mamba.d_inner() as u64,
-    };
-    logits.max(body)
-}
-
-/// Measures one configuration; `Err(reason)` for a configuration that cannot be measured
-/// (over the time budget, or beyond the backend's 32-bit indexing).
+/// Measures one configuration; `Err(reason)` for a configuration that cannot be measured (over
+/// the time budget). Tensors past `u32::MAX` elements are no reason to refuse: the kernels
+/// that can meet them (the matmuls, the softmax, Burn's own) switch to 64-bit indices, and the
+/// others stop with an "unsupported" panic, recorded as such.
 pub fn measure<P: Platform>(
     platform: &P,
     spec: &WorkerSpec,
@@ -144,12 +125,6 @@ pub fn measure<P: Platform>(
     ids: &[i64],
     n: usize,
 ) -> std::result::Result<Vec<EfficiencyRow>, String> {
-    let largest = largest_tensor(spec, n);
-    if largest > MAX_TENSOR_ELEMENTS {
-        return Err(format!(
-            "unsupported: a {largest}-element tensor exceeds the 32-bit indexing of Burn 0.21's CUDA kernels"
-        ));
-    }
     platform.release_cached_memory();
     let opts = ForwardOptions {
         logits: spec.logits,
@@ -210,6 +185,10 @@ pub fn failure_reason(msg: &str) -> String {
         .copied()
         .unwrap_or("");
     let oneline: String = said.trim().chars().take(300).collect();
+    // A kernel refusing a shape it cannot index (see `kernels::require_32bit`).
+    if oneline.starts_with("unsupported") {
+        return oneline;
+    }
     if lower.contains("out of memory")
         || lower.contains("outofmemory")
         || lower.contains("cuda_error_out_of_memory")
@@ -243,12 +222,15 @@ pub fn run_worker<P: Platform>(
 ) -> Result<()> {
     let mut current: Option<SeededModel<P::B>> = None;
     let mut failed_seed: Option<u64> = None;
-    // (seed, N, mean ms) of the last configuration measured, to predict the next one's cost.
-    let mut last: Option<(u64, usize, f64)> = None;
+    // (seed, N, mean ms, peak GiB) of the last configuration measured, to predict the next.
+    let mut last: Option<(u64, usize, f64, f64)> = None;
     let growth = match spec.model {
         ModelKind::Llama => 2.0, // attention: time ∝ N² at large N
         ModelKind::Mamba => 1.0,
     };
+    // The materialised scores make memory grow as N² too; everything else grows as N.
+    let memory_growth = if spec.variant == "eager" { 2.0 } else { 1.0 };
+    let device_gib = platform.info().memory_bytes as f64 / GIB;
     for &(seed, n) in &spec.configs {
         if failed_seed == Some(seed) {
             continue;
@@ -256,12 +238,18 @@ pub fn run_worker<P: Platform>(
         emit(WorkerEvent::Start { seed, n });
         // Skip, as a recorded row, a length whose predicted forward exceeds the budget: at
         // 10⁵ tokens a single warm-up would already cost more than the whole paper range.
-        if let Some((s, prev_n, prev_ms)) = last
+        if let Some((s, prev_n, prev_ms, prev_gib)) = last
             && s == seed
             && prev_n < n
         {
-            let predicted = prev_ms / 1e3 * (n as f64 / prev_n as f64).powf(growth);
-            if predicted > spec.max_forward_s {
+            let ratio = n as f64 / prev_n as f64;
+            let predicted = prev_ms / 1e3 * ratio.powf(growth);
+            // A length that cannot fit in device memory is attempted all the same: the
+            // allocation fails within the first forward, and "out of memory", measured, is the
+            // answer to how far the path goes (the time prediction would hide it).
+            let beyond_memory =
+                prev_gib * ratio.powf(memory_growth) > device_gib && device_gib > 0.0;
+            if predicted > spec.max_forward_s && !beyond_memory {
                 let reason = format!(
                     "time budget: predicted {predicted:.1} s per forward from N = {prev_n} (budget {:.0} s)",
                     spec.max_forward_s
@@ -290,7 +278,8 @@ pub fn run_worker<P: Platform>(
         let failure = match outcome {
             Ok(Ok(rows)) => {
                 let mean = rows.iter().map(|r| r.time_ms).sum::<f64>() / rows.len().max(1) as f64;
-                last = Some((seed, n, mean));
+                let peak = rows.first().map_or(0.0, |r| r.peak_alloc_gib);
+                last = Some((seed, n, mean, if peak.is_finite() { peak } else { 0.0 }));
                 for r in rows {
                     emit(WorkerEvent::Row(Box::new(r)));
                 }

@@ -3,6 +3,8 @@
 //!
 //! - [`FlashKind::Tiled`]: our register-tiled FP32 flash kernel ([`super::flash_tiled`]), the
 //!   default;
+//! - [`FlashKind::Wide`]: the same algorithm with a 128-query × 64-key tile and 4 keys per
+//!   thread in the score product ([`super::flash_wide`]);
 //! - [`FlashKind::Ssmbench`]: our first FP32 flash kernel, one query per thread
 //!   ([`super::flash`]);
 //! - [`FlashKind::Chunked`]: query blocks against their causal key prefix with ordinary
@@ -24,6 +26,8 @@ use crate::backend::CudaBackend;
 pub enum FlashKind {
     /// ssmbench's register-tiled FP32 flash kernel.
     Tiled,
+    /// ssmbench's wide-tile FP32 flash kernel.
+    Wide,
     /// ssmbench's first FP32 flash kernel (one query per thread).
     Ssmbench,
     /// Causal query blocks through the FP32 matmul.
@@ -34,7 +38,10 @@ pub enum FlashKind {
     Autotune,
 }
 
-static KIND: Mutex<FlashKind> = Mutex::new(FlashKind::Tiled);
+/// The strategy the benchmarks use unless told otherwise.
+pub const DEFAULT_FLASH: FlashKind = FlashKind::Wide;
+
+static KIND: Mutex<FlashKind> = Mutex::new(DEFAULT_FLASH);
 
 /// Selects the strategy for later calls.
 pub fn set_flash_kind(kind: FlashKind) {
@@ -65,7 +72,12 @@ pub fn flash_causal(
         FlashKind::Tiled if q.dims()[3] == super::flash_tiled::HEAD_DIM => {
             return super::flash_tiled::flash_tiled(q, k, v);
         }
-        FlashKind::Tiled | FlashKind::Ssmbench => return super::flash::flash_causal(q, k, v),
+        FlashKind::Wide if q.dims()[3] == super::flash_wide::HEAD_DIM => {
+            return super::flash_wide::flash_wide(q, k, v);
+        }
+        FlashKind::Tiled | FlashKind::Wide | FlashKind::Ssmbench => {
+            return super::flash::flash_causal(q, k, v);
+        }
         FlashKind::Chunked => return crate::model::llama::chunked_attention(q, k, v, CHUNK),
         FlashKind::Unit => AttentionStrategy::FlashUnit,
         FlashKind::Autotune => AttentionStrategy::Autotune,

@@ -8,7 +8,7 @@
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, prelude::*};
 
-use super::{empty_like, raw, wrap};
+use super::{empty_like, raw, require_32bit, wrap};
 use crate::backend::CudaBackend;
 
 #[cube(launch)]
@@ -50,6 +50,7 @@ pub fn causal_conv1d_silu(
     let kernel = weight.dims()[1];
     let (x, weight, bias) = (raw(x), raw(weight), raw(bias));
     let out = empty_like(&x, [batch, len, channels]);
+    require_32bit("conv1d", &[&x, &out]);
     let n = (batch * len * channels) as u32;
     let threads = 256u32;
     causal_conv1d_silu_kernel::launch::<f32, cubecl::cuda::CudaRuntime>(

@@ -16,7 +16,7 @@
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};
 
-use super::{empty_like, raw, wrap};
+use super::{empty_like, raw, require_32bit, wrap};
 use crate::backend::CudaBackend;
 
 /// Queries per cube (one per thread).
@@ -145,6 +145,7 @@ pub fn flash_causal(
     let [batch, heads, len, head_dim] = q.dims();
     let (q, k, v) = (raw(q), raw(k), raw(v));
     let out = empty_like(&q, [batch, heads, len, head_dim]);
+    require_32bit("flash attention", &[&q, &k, &v, &out]);
     flash_causal_kernel::launch::<f32, CudaRuntime>(
         &out.client,
         CubeCount::Static(len.div_ceil(BQ) as u32, heads as u32, batch as u32),

@@ -30,7 +30,7 @@
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};
 
-use super::{empty_like, raw, wrap};
+use super::{empty_like, raw, require_32bit, wrap};
 use crate::backend::CudaBackend;
 
 type V4<F> = Vector<F, Const<4>>;
@@ -281,6 +281,7 @@ pub fn flash_tiled(
     );
     let (q, k, v) = (raw(q), raw(k), raw(v));
     let out = empty_like(&q, [batch, heads, len, head_dim]);
+    require_32bit("flash attention", &[&q, &k, &v, &out]);
     // SAFETY: global reads are guarded by `len` (rows and keys past the end are zero, rows
     // past the end are not written); shared and register indices are bounded by construction.
     unsafe {

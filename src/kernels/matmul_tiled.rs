@@ -18,7 +18,7 @@
 
 use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};
 
-use super::Cube;
+use super::{Cube, address_type};
 
 /// Output rows per cube.
 pub(super) const BM: usize = 128;
@@ -93,7 +93,7 @@ fn stage<F: Float>(
     }
 }
 
-#[cube(launch_unchecked)]
+#[cube(launch_unchecked, address_type = "dynamic")]
 fn tiled_matmul_kernel<F: Float>(
     lhs: &Tensor<F>,
     rhs: &Tensor<F>,
@@ -258,6 +258,9 @@ pub(super) struct TileLaunch {
     pub dim: CubeDim,
     pub lhs_along_k: bool,
     pub rhs_along_k: bool,
+    /// 64-bit indices only where an operand or the output exceeds `u32::MAX` elements (the
+    /// materialised attention's scores from N = 32,768 × 8 heads).
+    pub address: AddressType,
 }
 
 impl TileLaunch {
@@ -275,6 +278,7 @@ impl TileLaunch {
             dim: CubeDim::new_1d(THREADS as u32),
             lhs_along_k: lhs.meta.strides()[r - 1] == 1,
             rhs_along_k: rhs.meta.strides()[r - 1] != 1,
+            address: address_type(&[lhs, rhs, out]),
         }
     }
 }
@@ -291,6 +295,7 @@ pub(crate) fn tiled_matmul(lhs: &Cube, rhs: &Cube, out: &Cube) {
             &out.client,
             l.count,
             l.dim,
+            l.address,
             lhs.clone().into_tensor_arg(),
             rhs.clone().into_tensor_arg(),
             out.clone().into_tensor_arg(),

@@ -98,7 +98,7 @@ fn stage<F: Float>(
     }
 }
 
-#[cube(launch_unchecked)]
+#[cube(launch_unchecked, address_type = "dynamic")]
 fn vec4_matmul_kernel<F: Float>(
     lhs: &Tensor<F>,
     rhs: &Tensor<F>,
@@ -263,6 +263,7 @@ pub(crate) fn vec4_matmul(lhs: &Cube, rhs: &Cube, out: &Cube) {
             &out.client,
             l.count,
             l.dim,
+            l.address,
             lhs.clone().into_tensor_arg(),
             rhs.clone().into_tensor_arg(),
             out.clone().into_tensor_arg(),

@@ -6,15 +6,17 @@
 //! | [`matmul`] (cubek's unit kernels, [`matmul_tiled`], [`matmul_vec4`]) | strict-FP32 matmul (CUDA cores, no TF32) | Burn's matmul in f64 on the host; for every tuned shape, sampled entries in f64 ([`matmul_referee`]) |
 //! | [`conv`] | Mamba's causal depthwise conv + SiLU | `causal_conv1d_silu_reference` |
 //! | [`scan`] | the selective scan, forward and backward | `scan_reference`, `scan_reference_backward` |
-//! | [`flash_tiled`], [`flash`] (via [`attention`]) | flash-style causal attention | `eager_attention` |
+//! | [`flash_tiled`], [`flash_wide`], [`flash`] (via [`attention`]) | flash-style causal attention | `eager_attention` |
 //! | [`softmax`] | the materialised attention's scale + causal mask + softmax | `causal_softmax_reference` |
 //! | [`rmsnorm`] | RMSNorm | `rms_norm_reference` |
 //! | [`rope`] | rotary position embedding of q and k | `model::rope::apply` |
+//! | [`swiglu`] | SwiGLU's `SiLU(gate) ⊙ up` | `swiglu_reference` |
 
 pub mod attention;
 pub mod conv;
 pub mod flash;
 pub mod flash_tiled;
+pub mod flash_wide;
 pub mod matmul;
 pub mod matmul_referee;
 pub mod matmul_tiled;
@@ -23,12 +25,13 @@ pub mod rmsnorm;
 pub mod rope;
 pub mod scan;
 pub mod softmax;
+pub mod swiglu;
 
 use burn::tensor::{DType, Shape, Tensor, TensorPrimitive};
 use burn_cubecl::{
     kernel::into_contiguous, ops::numeric::empty_device_contiguous_dtype, tensor::CubeTensor,
 };
-use cubecl::cuda::CudaRuntime;
+use cubecl::{cuda::CudaRuntime, prelude::AddressType};
 
 use crate::backend::CudaBackend;
 
@@ -66,4 +69,28 @@ pub(crate) fn empty_like<const D: usize>(like: &Cube, shape: [usize; D]) -> Cube
         Shape::new(shape),
         DType::F32,
     )
+}
+
+/// The index width a launch over `tensors` needs: 32-bit unless a buffer holds more than
+/// `u32::MAX` elements. Kernels declared with `address_type = "dynamic"` are compiled once per
+/// width, so the common 32-bit case keeps its cheaper arithmetic.
+pub(crate) fn address_type(tensors: &[&Cube]) -> AddressType {
+    tensors
+        .iter()
+        .map(|t| t.required_address_type())
+        .max()
+        .unwrap_or(AddressType::U32)
+}
+
+/// Stops, with a message the benchmark records as "unsupported", before a kernel written with
+/// 32-bit indices would silently wrap around on a buffer of more than `u32::MAX` elements.
+pub(crate) fn require_32bit(kernel: &str, tensors: &[&Cube]) {
+    for t in tensors {
+        if t.required_address_type() != AddressType::U32 {
+            panic!(
+                "unsupported: a {}-element tensor exceeds the 32-bit indexing of ssmbench's {kernel} kernel",
+                t.meta.shape().iter().product::<usize>()
+            );
+        }
+    }
 }

@@ -9,7 +9,7 @@
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};
 
-use super::{empty_like, raw, unit_last, wrap};
+use super::{empty_like, raw, require_32bit, unit_last, wrap};
 use crate::backend::CudaBackend;
 
 const THREADS: usize = 128;
@@ -65,6 +65,7 @@ pub fn rms_norm(
     let [batch, len, d] = x.dims();
     let (x, weight) = (unit_last(x), raw(weight));
     let out = empty_like(&x, [batch, len, d]);
+    require_32bit("RMSNorm", &[&x, &out]);
     rms_norm_kernel::launch::<f32, CudaRuntime>(
         &out.client,
         CubeCount::Static((batch * len) as u32, 1, 1),

@@ -11,7 +11,7 @@
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};
 
-use super::{empty_like, raw, wrap};
+use super::{empty_like, raw, require_32bit, wrap};
 use crate::backend::CudaBackend;
 
 #[cube(launch)]
@@ -53,6 +53,7 @@ pub fn rope(
     let x = x.into_primitive().tensor();
     let (cos, sin) = (raw(cos), raw(sin));
     let out = empty_like(&x, [batch, heads, len, head_dim]);
+    require_32bit("RoPE", &[&x, &out]);
     let n = (batch * heads * len * head_dim) as u32;
     let threads = 256u32;
     rope_kernel::launch::<f32, CudaRuntime>(

@@ -18,14 +18,14 @@
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};
 
-use super::{empty_like, unit_last, wrap};
+use super::{address_type, empty_like, unit_last, wrap};
 use crate::backend::CudaBackend;
 
 /// Threads per row (8 warps).
 const THREADS: usize = 256;
 const WARPS: usize = THREADS / 32;
 
-#[cube(launch)]
+#[cube(launch, address_type = "dynamic")]
 fn causal_softmax_kernel<F: Float>(
     scores: &Tensor<F>, // [batch, heads, len, len], unit stride along keys
     out: &mut Tensor<F>,
@@ -107,10 +107,13 @@ pub fn causal_softmax(
     let scores = unit_last(scores);
     let out = empty_like(&scores, [batch, heads, len, len]);
     let rows = (batch * heads * len) as u32;
+    // From N = 32,768 with 8 heads the scores exceed u32::MAX elements: 64-bit offsets.
+    let address = address_type(&[&scores, &out]);
     causal_softmax_kernel::launch::<f32, CudaRuntime>(
         &out.client,
         CubeCount::Static(rows, 1, 1),
         CubeDim::new_1d(THREADS as u32),
+        address,
         scores.into_tensor_arg(),
         out.clone().into_tensor_arg(),
         scale as f32,

@@ -86,7 +86,7 @@ pub fn llama_state<B: Backend>(m: &Llama<B>) -> Named {
         "model.norm.weight".into(),
         host(m.norm.weight.val()),
     );
-    put(&mut s, "lm_head.weight".into(), linear(&m.lm_head));
+    put(&mut s, "lm_head.weight".into(), host(m.lm_head.val()));
     s
 }
 

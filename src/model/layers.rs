@@ -60,6 +60,25 @@ impl<B: SsmBackend> Linear<B> {
     }
 }
 
+impl<B: SsmBackend> Linear<B> {
+    /// Several bias-free layers applied to the same input as one matmul, `x · [W₁ | W₂ | …]`:
+    /// one launch, and a wider product that fills the GPU better than each alone. The outputs
+    /// lie side by side along the last axis, in the order given. Every output element is the
+    /// same dot product as in the layer's own [`Linear::forward`].
+    pub fn forward_side_by_side<const D: usize>(layers: &[&Self], x: Tensor<B, D>) -> Tensor<B, D> {
+        assert!(
+            layers.iter().all(|l| l.bias.is_none()),
+            "side-by-side projections are bias-free"
+        );
+        let weight = Tensor::cat(layers.iter().map(|l| l.weight.val()).collect(), 1);
+        let mut shape = x.dims();
+        let d_in = shape[D - 1];
+        let rows = x.shape().num_elements() / d_in;
+        shape[D - 1] = weight.dims()[1];
+        B::matmul_fp32(x.reshape([rows, d_in]), weight).reshape(shape)
+    }
+}
+
 /// Root-mean-square normalisation: `x / sqrt(mean(x²) + ε) · weight` over the last axis.
 ///
 /// # Shapes

@@ -104,7 +104,10 @@ impl LlamaConfig {
             ),
             blocks,
             norm: RmsNorm::new(seed, "model.norm", d, self.rms_eps, device),
-            lm_head: Linear::new(seed, "lm_head", d, self.vocab_size, normal, device),
+            // Kept in Hugging Face's [vocab, d] layout: the head reads it as Wᵀ, contiguous
+            // along the shared dimension, which the FP32 matmul stages faster (Mamba's tied
+            // head is read the same way).
+            lm_head: init::param(seed, "lm_head.weight", [self.vocab_size, d], normal, device),
             rope_theta: self.rope_theta,
         }
     }
@@ -151,6 +154,18 @@ pub fn causal_softmax_reference<B: Backend>(scores: Tensor<B, 4>, scale: f64) ->
     let future: Tensor<B, 4, Bool> =
         Tensor::<B, 2, Bool>::tril_mask([len, len], 0, &scores.device()).reshape([1, 1, len, len]);
     activation::softmax((scores * scale).mask_fill(future, f32::NEG_INFINITY), 3)
+}
+
+/// `SiLU(gate) ⊙ up` in tensor ops, from the gate/up projections side by side (gate first):
+/// the reference of [`SsmBackend::swiglu`].
+///
+/// # Shapes
+/// `gate_up: [batch, len, 2·d_ff] → [batch, len, d_ff]`
+pub fn swiglu_reference<B: Backend>(gate_up: Tensor<B, 3>) -> Tensor<B, 3> {
+    let d_ff = gate_up.dims()[2] / 2;
+    let gate = gate_up.clone().slice(s![.., .., 0..d_ff]);
+    let up = gate_up.slice(s![.., .., d_ff..]);
+    activation::silu(gate) * up
 }
 
 /// Causal attention one block of `chunk` queries at a time, each against only the keys it
@@ -200,14 +215,16 @@ impl<B: SsmBackend> Attention<B> {
         mut observe: impl FnMut(Tensor<B, 4>),
     ) -> Tensor<B, 3> {
         let [batch, len, d] = x.dims();
-        let heads = |t: Tensor<B, 3>| {
-            t.reshape([batch, len, self.n_heads, d / self.n_heads])
-                .swap_dims(1, 2)
-        };
+        let h = self.n_heads;
+        // q, k and v in one product, seen as 3·h heads: [batch, 3·h, len, head_dim] (a view).
+        let qkv = Linear::forward_side_by_side(&[&self.q, &self.k, &self.v], x)
+            .reshape([batch, len, 3 * h, d / h])
+            .swap_dims(1, 2);
+        let part = |i: usize| qkv.clone().slice(s![.., i * h..(i + 1) * h, .., ..]);
         let (cos, sin) = rope_tables;
-        let q = B::rope(heads(self.q.forward(x.clone())), cos.clone(), sin.clone());
-        let k = B::rope(heads(self.k.forward(x.clone())), cos.clone(), sin.clone());
-        let v = heads(self.v.forward(x));
+        let q = B::rope(part(0), cos.clone(), sin.clone());
+        let k = B::rope(part(1), cos.clone(), sin.clone());
+        let v = part(2);
         mark("q, k, v, RoPE");
         let fused = match attention {
             AttentionImpl::Fused => B::fused_causal_attention(q.clone(), k.clone(), v.clone()),
@@ -241,7 +258,7 @@ pub struct SwiGlu<B: Backend> {
 
 impl<B: SsmBackend> SwiGlu<B> {
     pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
-        let h = activation::silu(self.gate.forward(x.clone())) * self.up.forward(x);
+        let h = B::swiglu(Linear::forward_side_by_side(&[&self.gate, &self.up], x));
         mark("gate, up, SiLU");
         let y = self.down.forward(h);
         mark("down");
@@ -265,8 +282,8 @@ pub struct Llama<B: Backend> {
     pub embed: Param<Tensor<B, 2>>,
     pub blocks: Vec<LlamaBlock<B>>,
     pub norm: RmsNorm<B>,
-    /// Untied from `embed`.
-    pub lm_head: Linear<B>,
+    /// `[vocab, d_model]`, untied from `embed`.
+    pub lm_head: Param<Tensor<B, 2>>,
     pub rope_theta: f64,
 }
 
@@ -307,7 +324,12 @@ impl<B: SsmBackend> CausalLm<B> for Llama<B> {
         let x = self.norm.forward(x);
         mark("RMSNorm");
         let final_normed = opts.hidden_states.then(|| x.clone());
-        let logits = logits_input(x, opts.logits).map(|h| self.lm_head.forward(h));
+        let logits = logits_input(x, opts.logits).map(|h| {
+            let [batch, len, d] = h.dims();
+            let logits = self.head(h.reshape([batch * len, d]));
+            let vocab = logits.dims()[1];
+            logits.reshape([batch, len, vocab])
+        });
         mark("LM head");
         ForwardOutput {
             logits,
@@ -317,8 +339,9 @@ impl<B: SsmBackend> CausalLm<B> for Llama<B> {
         }
     }
 
+    /// logits = h · W_headᵀ.
     fn head(&self, h: Tensor<B, 2>) -> Tensor<B, 2> {
-        self.lm_head.forward(h)
+        B::matmul_fp32(h, self.lm_head.val().transpose())
     }
 
     fn parameter_count(&self) -> usize {

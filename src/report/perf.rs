@@ -69,7 +69,7 @@ fn stop_reason(r: &EfficiencyRow) -> &'static str {
     if r.is_oom() {
         "memory"
     } else if r.error.contains("32-bit") {
-        "Burn's 32-bit indexing"
+        "a kernel's 32-bit indexing"
     } else if r.error.starts_with("time budget") {
         "the time budget"
     } else {

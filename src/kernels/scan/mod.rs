@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use burn::tensor::Tensor;
 use cubecl::{CubeCount, CubeDim, cuda::CudaRuntime};
 
-use super::{empty_like, raw, wrap};
+use super::{empty_like, raw, require_32bit, wrap};
 use crate::{
     backend::CudaBackend,
     model::mamba::scan::{ScanGrads, ScanInputs, ScanOutput},
@@ -70,6 +70,7 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
     );
     let out = empty_like(&u, [batch, len, d_inner]);
     let last = empty_like(&u, [batch, d_inner, d_state]);
+    require_32bit("selective scan", &[&u, &z, &out]);
     let client = out.client.clone();
     let cube_dim = CubeDim::new_1d(CHANNELS_PER_CUBE as u32);
     let count = CubeCount::Static(
@@ -171,6 +172,7 @@ pub fn backward(x: ScanInputs<CudaBackend>, grad_y: T<3>) -> ScanGrads<CudaBacke
     let client = u.client.clone();
     let ckpt = empty_like(&u, [batch, blocks, d_inner, d_state]);
     let scratch = empty_like(&u, [batch, block, d_inner, d_state]);
+    require_32bit("selective scan backward", &[&u, &z, &g, &ckpt, &scratch]);
     let cube_dim = CubeDim::new_1d(PLANE as u32);
     let count = CubeCount::Static(warps as u32, batch as u32, 1);
     backward::scan_checkpoints::launch::<f32, CudaRuntime>(
