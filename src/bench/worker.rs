@@ -125,6 +125,21 @@ pub fn measure<P: Platform>(
     ids: &[i64],
     n: usize,
 ) -> std::result::Result<Vec<EfficiencyRow>, String> {
+    // The materialised path holds a layer's scores and probabilities at once (the softmax
+    // reads one and writes the other): past the device's memory that is certain by arithmetic,
+    // and attempting it does not fail cleanly (at N = 65,536 on the H200 the 137-GB score
+    // buffer came back unusable rather than refused), so it is recorded as out of memory.
+    if spec.variant == "eager" {
+        let both = 2.0 * spec.llama.n_heads as f64 * (n as f64).powi(2) * 4.0;
+        let device = platform.info().memory_bytes as f64;
+        if device > 0.0 && both > device {
+            return Err(format!(
+                "OOM (by arithmetic): the scores and probabilities of one layer need {:.0} GiB at once, the device has {:.0} GiB",
+                both / GIB,
+                device / GIB
+            ));
+        }
+    }
     platform.release_cached_memory();
     let opts = ForwardOptions {
         logits: spec.logits,

@@ -162,8 +162,17 @@ fn launch(candidate: &Candidate, lhs: Cube, rhs: Cube, out: Cube) -> Result<(), 
     .map_err(|e| format!("{e:?}"))
 }
 
-fn sync(t: &Cube) {
-    let _ = CudaBackend::sync(&t.device);
+/// Waits for the device; `false` if it reports an error (a launch it refused, for instance).
+fn sync(t: &Cube) -> bool {
+    CudaBackend::sync(&t.device).is_ok()
+}
+
+/// Fills a candidate's output with NaN before it runs, so that a kernel that writes nothing
+/// (a launch the device refused, a grid it silently skips) is caught by the referee instead of
+/// being judged on values an earlier candidate left in the same pooled buffer. Seen on the
+/// H200 at N = 32,768: cubek's unit kernels "took" 0.2 ms for a 1.1-TFLOP product and passed.
+fn poison(t: &Cube) {
+    super::fill::fill(t, f32::NAN);
 }
 
 /// Largest relative deviation (max |a − b| / max |b| over the sampled entries) a candidate may
@@ -179,6 +188,7 @@ fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (Option<usize>, String) {
     let exact = matmul_referee::sample::<D>(lhs, rhs);
     for (i, s) in candidates().iter().enumerate() {
         let out = init_matmul_output(lhs, rhs, DType::F32);
+        poison(&out);
         // A kernel that fails to compile for this shape panics inside the launch: that makes it
         // ineligible, never the end of a run.
         let launched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -188,7 +198,10 @@ fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (Option<usize>, String) {
             report.push(format!("{s}: n/a"));
             continue;
         }
-        sync(&out);
+        if !sync(&out) {
+            report.push(format!("{s}: REJECTED, the device reported an error"));
+            continue;
+        }
         let dev = matmul_referee::deviation::<D>(&out, &exact);
         if dev.is_nan() || dev > AGREEMENT {
             report.push(format!(
@@ -200,7 +213,10 @@ fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (Option<usize>, String) {
         for _ in 0..3 {
             let _ = launch(s, lhs.clone(), rhs.clone(), out.clone());
         }
-        sync(&out);
+        if !sync(&out) {
+            report.push(format!("{s}: REJECTED, the device reported an error"));
+            continue;
+        }
         let ms = start.elapsed().as_secs_f64() * 1e3 / 3.0;
         report.push(format!("{s}: {ms:.3} ms (deviation {dev:.0e})"));
         if best.is_none_or(|(b, _)| ms < b) {

@@ -14,6 +14,7 @@
 
 pub mod attention;
 pub mod conv;
+pub mod fill;
 pub mod flash;
 pub mod flash_tiled;
 pub mod flash_wide;
