@@ -136,8 +136,11 @@ pub fn eager_attention<B: SsmBackend>(
     let head_dim = q.dims()[3];
     let scores = B::matmul_fp32(q, k.swap_dims(2, 3));
     mark("attention: QKᵀ");
-    let probs = B::causal_softmax(scores, 1.0 / (head_dim as f64).sqrt());
+    let probs = B::causal_softmax(scores.clone(), 1.0 / (head_dim as f64).sqrt());
+    // Scores and probabilities are both alive here (the softmax reads one while writing the
+    // other): the peak-memory probe samples at this mark, before the scores are released.
     mark("attention: scale, mask, softmax");
+    drop(scores);
     let out = B::matmul_fp32(probs.clone(), v);
     mark("attention: PV");
     (out, probs)
