@@ -200,3 +200,25 @@ pub fn targets(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn materialised_memory_is_two_n_squared_tensors_per_head() {
+        let c = Capacity {
+            device_bytes: 150_109_880_320, // the H200 of the committed run
+            heads: 8,
+        };
+        // 8 heads × 32,768² × 4 bytes, twice: 64 GiB, fits; 65,536: 256 GiB, does not.
+        assert_eq!(c.materialised_bytes(32_768) / GIB, 64.0);
+        assert!(!c.exceeded_at(32_768));
+        assert!(c.exceeded_at(65_536));
+        let unknown = Capacity {
+            device_bytes: 0,
+            heads: 8,
+        };
+        assert!(!unknown.exceeded_at(1 << 20));
+    }
+}

@@ -190,6 +190,46 @@ fn rms_norm_reference_matches_a_host_rms_norm() {
 }
 
 #[test]
+fn swiglu_reference_gates_the_up_half_with_silu_of_the_gate_half() {
+    let (len, d_ff) = (3, 5);
+    let gu = normal(6, "gu", [1, len, 2 * d_ff]);
+    let h = host(gu.clone());
+    let y = host(ssmbench::model::llama::swiglu_reference(gu));
+    for t in 0..len {
+        for c in 0..d_ff {
+            let g = h[t * 2 * d_ff + c] as f64;
+            let u = h[t * 2 * d_ff + d_ff + c] as f64;
+            let want = g / (1.0 + (-g).exp()) * u;
+            assert!((y[t * d_ff + c] as f64 - want).abs() < 1e-5);
+        }
+    }
+}
+
+#[test]
+fn side_by_side_projections_equal_each_layer_alone() {
+    use ssmbench::model::{init::Init, layers::Linear};
+    let dev = Default::default();
+    let a = Linear::<Flex>::new(1, "a", 6, 4, Init::Normal { std: 1.0 }, &dev);
+    let b = Linear::<Flex>::new(1, "b", 6, 3, Init::Normal { std: 1.0 }, &dev);
+    let x = normal(7, "x", [2, 5, 6]);
+    let both = host(Linear::forward_side_by_side(&[&a, &b], x.clone()));
+    let (ya, yb) = (host(a.forward(x.clone())), host(b.forward(x)));
+    for row in 0..10 {
+        for j in 0..7 {
+            let alone = if j < 4 {
+                ya[row * 4 + j]
+            } else {
+                yb[row * 3 + j - 4]
+            };
+            assert!(
+                (both[row * 7 + j] - alone).abs() < 1e-5,
+                "row {row} col {j}"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_breakdown_books_every_stage_of_each_path() {
     use ssmbench::{
         backend::CpuPlatform,
