@@ -43,12 +43,7 @@ impl<B: Backend> Linear<B> {
 
 impl<B: SsmBackend> Linear<B> {
     pub fn forward<const D: usize>(&self, x: Tensor<B, D>) -> Tensor<B, D> {
-        let mut shape = x.dims();
-        let d_in = shape[D - 1];
-        let rows = x.shape().num_elements() / d_in;
-        let y = B::matmul_fp32(x.reshape([rows, d_in]), self.weight.val());
-        shape[D - 1] = self.d_out();
-        let y = y.reshape(shape);
+        let y = rows_times(x, self.weight.val());
         match &self.bias {
             Some(b) => {
                 let mut bshape = [1; D];
@@ -58,9 +53,7 @@ impl<B: SsmBackend> Linear<B> {
             None => y,
         }
     }
-}
 
-impl<B: SsmBackend> Linear<B> {
     /// Several bias-free layers applied to the same input as one matmul, `x · [W₁ | W₂ | …]`:
     /// one launch, and a wider product that fills the GPU better than each alone. The outputs
     /// lie side by side along the last axis, in the order given. Every output element is the
@@ -70,13 +63,26 @@ impl<B: SsmBackend> Linear<B> {
             layers.iter().all(|l| l.bias.is_none()),
             "side-by-side projections are bias-free"
         );
-        let weight = Tensor::cat(layers.iter().map(|l| l.weight.val()).collect(), 1);
-        let mut shape = x.dims();
-        let d_in = shape[D - 1];
-        let rows = x.shape().num_elements() / d_in;
-        shape[D - 1] = weight.dims()[1];
-        B::matmul_fp32(x.reshape([rows, d_in]), weight).reshape(shape)
+        rows_times(
+            x,
+            Tensor::cat(layers.iter().map(|l| l.weight.val()).collect(), 1),
+        )
     }
+}
+
+/// `x · weight` over the last axis, every leading axis flattened into the rows of one matmul.
+///
+/// # Shapes
+/// `x: [.., d_in]`, `weight: [d_in, d_out]` → `[.., d_out]`
+fn rows_times<B: SsmBackend, const D: usize>(
+    x: Tensor<B, D>,
+    weight: Tensor<B, 2>,
+) -> Tensor<B, D> {
+    let mut shape = x.dims();
+    let d_in = shape[D - 1];
+    let rows = x.shape().num_elements() / d_in;
+    shape[D - 1] = weight.dims()[1];
+    B::matmul_fp32(x.reshape([rows, d_in]), weight).reshape(shape)
 }
 
 /// Root-mean-square normalisation: `x / sqrt(mean(x²) + ε) · weight` over the last axis.

@@ -14,7 +14,7 @@ use super::{
     AttentionImpl, AttentionObserver, CausalLm, ForwardOptions, ForwardOutput, ModelKind,
     init::{self, Init},
     layers::{Linear, RmsNorm},
-    logits_input, rope,
+    rope,
 };
 use crate::backend::{SsmBackend, mark};
 
@@ -327,12 +327,7 @@ impl<B: SsmBackend> CausalLm<B> for Llama<B> {
         let x = self.norm.forward(x);
         mark("RMSNorm");
         let final_normed = opts.hidden_states.then(|| x.clone());
-        let logits = logits_input(x, opts.logits).map(|h| {
-            let [batch, len, d] = h.dims();
-            let logits = self.head(h.reshape([batch * len, d]));
-            let vocab = logits.dims()[1];
-            logits.reshape([batch, len, vocab])
-        });
+        let logits = self.logits(x, opts.logits);
         mark("LM head");
         ForwardOutput {
             logits,

@@ -132,6 +132,20 @@ pub trait CausalLm<B: SsmBackend> {
     /// The LM head alone: final-normed states `[rows, d_model]` → logits `[rows, vocab]`.
     fn head(&self, h: Tensor<B, 2>) -> Tensor<B, 2>;
 
+    /// The logits `mode` asks for, from the final-normed states: [`CausalLm::head`] over the
+    /// selected positions, flattened to rows and shaped back.
+    ///
+    /// # Shapes
+    /// `x: [batch, len, d_model]` → `[batch, len or 1, vocab]`
+    fn logits(&self, x: Tensor<B, 3>, mode: LogitsMode) -> Option<Tensor<B, 3>> {
+        logits_input(x, mode).map(|h| {
+            let [batch, len, d] = h.dims();
+            let logits = self.head(h.reshape([batch * len, d]));
+            let vocab = logits.dims()[1];
+            logits.reshape([batch, len, vocab])
+        })
+    }
+
     /// Number of distinct trainable scalars (tied weights counted once).
     fn parameter_count(&self) -> usize;
 
@@ -182,7 +196,7 @@ impl std::fmt::Display for ModelKind {
 }
 
 /// The LM head's input for [`LogitsMode`]: all positions, or only the last.
-pub(crate) fn logits_input<B: Backend>(x: Tensor<B, 3>, mode: LogitsMode) -> Option<Tensor<B, 3>> {
+fn logits_input<B: Backend>(x: Tensor<B, 3>, mode: LogitsMode) -> Option<Tensor<B, 3>> {
     let [_, len, _] = x.dims();
     match mode {
         LogitsMode::Full => Some(x),

@@ -24,7 +24,6 @@ use super::{
     AttentionObserver, CausalLm, ForwardOptions, ForwardOutput, ModelKind,
     init::{self, Init},
     layers::{Linear, RmsNorm},
-    logits_input,
 };
 use crate::backend::{SsmBackend, mark};
 use scan::ScanInputs;
@@ -297,12 +296,7 @@ impl<B: SsmBackend> CausalLm<B> for Mamba<B> {
         let x = self.norm.forward(x);
         mark("RMSNorm");
         let final_normed = opts.hidden_states.then(|| x.clone());
-        let logits = logits_input(x, opts.logits).map(|h| {
-            let [batch, len, d] = h.dims();
-            let logits = self.head(h.reshape([batch * len, d]));
-            let vocab = logits.dims()[1];
-            logits.reshape([batch, len, vocab])
-        });
+        let logits = self.logits(x, opts.logits);
         mark("LM head");
         ForwardOutput {
             logits,
