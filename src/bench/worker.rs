@@ -113,6 +113,12 @@ fn row(
     }
 }
 
+/// Bytes the materialised attention holds at once at length `n`: one layer's FP32 scores and
+/// probabilities (the softmax reads one while writing the other).
+pub fn materialised_bytes(heads: usize, n: usize) -> f64 {
+    2.0 * heads as f64 * (n as f64).powi(2) * 4.0
+}
+
 /// Measures one configuration; `Err(reason)` for a configuration that cannot be measured (over
 /// the time budget). Tensors past `u32::MAX` elements are no reason to refuse: the kernels
 /// that can meet them (the matmuls, the softmax, Burn's own) switch to 64-bit indices, and the
@@ -130,7 +136,7 @@ pub fn measure<P: Platform>(
     // and attempting it does not fail cleanly (at N = 65,536 on the H200 the 137-GB score
     // buffer came back unusable rather than refused), so it is recorded as out of memory.
     if spec.variant == "eager" {
-        let both = 2.0 * spec.llama.n_heads as f64 * (n as f64).powi(2) * 4.0;
+        let both = materialised_bytes(spec.llama.n_heads, n);
         let device = platform.info().memory_bytes as f64;
         if device > 0.0 && both > device {
             return Err(format!(
@@ -328,4 +334,18 @@ pub fn print_event(e: &WorkerEvent) {
         serde_json::to_string(e).expect("events serialise")
     );
     let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn materialised_memory_is_two_n_squared_tensors_per_head() {
+        let h200 = 150_109_880_320.0; // the device of the committed run, bytes
+        // 8 heads × 32,768² × 4 bytes, twice: 64 GiB, fits; 65,536: 256 GiB, does not.
+        assert_eq!(materialised_bytes(8, 32_768) / GIB, 64.0);
+        assert!(materialised_bytes(8, 32_768) < h200);
+        assert!(materialised_bytes(8, 65_536) > h200);
+    }
 }

@@ -361,15 +361,7 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
         crate::bench::breakdown::read_breakdown(&artifacts.join("perf").join("breakdown.csv"))?;
     Ok(BookContext {
         run,
-        targets: super::perf::targets(
-            &peer_rows,
-            &maxlen,
-            &ours,
-            super::perf::Capacity {
-                device_bytes: environment.as_ref().map_or(0, |e| e.device.memory_bytes),
-                heads: profile.llama.n_heads,
-            },
-        ),
+        targets: super::perf::targets(&peer_rows, &maxlen, &ours),
         breakdown: super::perf::breakdown_groups(&breakdown),
         peers: peer_groups(peer_rows),
         peer_software: peer_software(theirs.first().map_or("", |r| r.software.as_str())),

@@ -91,36 +91,12 @@ const TARGET_N: usize = 8192;
 /// The time target for Mamba at `TARGET_N`, ms.
 const MAMBA_TARGET_MS: f64 = 12.0;
 
-/// What decides how far the materialised path can go: the device's memory and LLaMA's heads.
-#[derive(Clone, Copy, Debug)]
-pub struct Capacity {
-    /// Total device memory in bytes (0: unknown).
-    pub device_bytes: u64,
-    pub heads: usize,
-}
-
-impl Capacity {
-    /// Bytes the materialised attention holds at once at length `n`: one layer's scores and
-    /// probabilities (the softmax reads one while writing the other), FP32.
-    pub fn materialised_bytes(&self, n: usize) -> f64 {
-        2.0 * self.heads as f64 * (n as f64).powi(2) * 4.0
-    }
-
-    /// Whether length `n` cannot fit, by that arithmetic alone.
-    pub fn exceeded_at(&self, n: usize) -> bool {
-        self.device_bytes > 0 && self.materialised_bytes(n) > self.device_bytes as f64
-    }
-}
-
-const GIB: f64 = (1u64 << 30) as f64;
-
 /// The performance issue's targets (time at N = 8,192; longest single forward), checked
 /// against the peer rows and the largest-N probes.
 pub fn targets(
     peers: &[PeerRow],
     maxlen: &[EfficiencyRow],
     sweep: &[EfficiencyRow],
-    capacity: Capacity,
 ) -> Vec<Target> {
     let mut out = Vec::new();
     let at = |path: &str| {
@@ -166,27 +142,17 @@ pub fn targets(
             });
         }
     }
-    // The materialised path: "as far as memory allows". Met if what stopped it was memory —
-    // an out-of-memory row, or a next length whose scores and probabilities alone exceed the
-    // device (the sweep may have skipped it on its time prediction first).
+    // The materialised path: "as far as memory allows". Met only if what stopped it was memory
+    // (measured, or certain by arithmetic: see `bench::worker::materialised_bytes`).
     if let Some(n) = longest(sweep, "llama", "eager") {
         let stop = sweep
             .iter()
             .filter(|r| r.model == "llama" && r.variant == "eager" && r.failed() && r.n > n)
             .min_by_key(|r| r.n);
-        let memory_bound = stop.is_some_and(|r| r.is_oom() || capacity.exceeded_at(r.n));
         out.push(Target {
             what: "LLaMA materialised, longest forward (full logits)".into(),
             target: "as far as memory allows".into(),
             measured: match stop {
-                Some(r) if !r.is_oom() && capacity.exceeded_at(r.n) => format!(
-                    "{} tokens; {} (skipped by {}) would need {:.0} GiB for one layer's scores and probabilities, the device has {:.0} GiB",
-                    group(n as i64),
-                    group(r.n as i64),
-                    stop_reason(r),
-                    capacity.materialised_bytes(r.n) / GIB,
-                    capacity.device_bytes as f64 / GIB
-                ),
                 Some(r) => format!(
                     "{} tokens; {} stopped by {}",
                     group(n as i64),
@@ -195,30 +161,8 @@ pub fn targets(
                 ),
                 None => format!("{} tokens", group(n as i64)),
             },
-            met: memory_bound,
+            met: stop.is_some_and(|r| r.is_oom()),
         });
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn materialised_memory_is_two_n_squared_tensors_per_head() {
-        let c = Capacity {
-            device_bytes: 150_109_880_320, // the H200 of the committed run
-            heads: 8,
-        };
-        // 8 heads × 32,768² × 4 bytes, twice: 64 GiB, fits; 65,536: 256 GiB, does not.
-        assert_eq!(c.materialised_bytes(32_768) / GIB, 64.0);
-        assert!(!c.exceeded_at(32_768));
-        assert!(c.exceeded_at(65_536));
-        let unknown = Capacity {
-            device_bytes: 0,
-            heads: 8,
-        };
-        assert!(!unknown.exceeded_at(1 << 20));
-    }
 }
