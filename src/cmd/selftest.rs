@@ -57,12 +57,12 @@ impl PlatformTask for Task {
         let attn: Vec<NamedSetting> = if cuda {
             vec![
                 (
-                    "flash-ssmbench-tiled",
-                    Box::new(|| set_flash_kind(FlashKind::Tiled)),
-                ),
-                (
                     "flash-ssmbench-wide",
                     Box::new(|| set_flash_kind(FlashKind::Wide)),
+                ),
+                (
+                    "flash-ssmbench-wide-prefetch",
+                    Box::new(|| set_flash_kind(FlashKind::WidePrefetch)),
                 ),
                 (
                     "flash-ssmbench-rowwise",

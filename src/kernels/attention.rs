@@ -1,10 +1,10 @@
 //! The fused causal attention of LLaMA's benchmark path, and the alternatives it was chosen
 //! from (`selftest` checks each against the materialised reference and times it):
 //!
-//! - [`FlashKind::Tiled`]: our register-tiled FP32 flash kernel ([`super::flash_tiled`]), the
-//!   default;
-//! - [`FlashKind::Wide`]: the same algorithm with a 128-query × 64-key tile and 4 keys per
-//!   thread in the score product ([`super::flash_wide`]);
+//! - [`FlashKind::WidePrefetch`], the default: our wide-tile FP32 flash kernel
+//!   ([`super::flash_wide`]: 128 queries × 64 keys per cube, 8 queries × 4 keys per thread),
+//!   requesting the next key tile's K and V while the current tile's `P · V` runs;
+//! - [`FlashKind::Wide`]: the same kernel fetching each key tile at the top of its step;
 //! - [`FlashKind::Ssmbench`]: our first FP32 flash kernel, one query per thread
 //!   ([`super::flash`]);
 //! - [`FlashKind::Chunked`]: query blocks against their causal key prefix with ordinary
@@ -24,10 +24,10 @@ use crate::backend::CudaBackend;
 /// The strategies `selftest` can compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlashKind {
-    /// ssmbench's register-tiled FP32 flash kernel.
-    Tiled,
     /// ssmbench's wide-tile FP32 flash kernel.
     Wide,
+    /// The same, with the next key tile fetched while the current one is used.
+    WidePrefetch,
     /// ssmbench's first FP32 flash kernel (one query per thread).
     Ssmbench,
     /// Causal query blocks through the FP32 matmul.
@@ -39,7 +39,7 @@ pub enum FlashKind {
 }
 
 /// The strategy the benchmarks use unless told otherwise.
-pub const DEFAULT_FLASH: FlashKind = FlashKind::Wide;
+pub const DEFAULT_FLASH: FlashKind = FlashKind::WidePrefetch;
 
 static KIND: Mutex<FlashKind> = Mutex::new(DEFAULT_FLASH);
 
@@ -69,13 +69,13 @@ pub fn flash_causal(
     v: Tensor<CudaBackend, 4>,
 ) -> Tensor<CudaBackend, 4> {
     let strategy = match flash_kind() {
-        FlashKind::Tiled if q.dims()[3] == super::flash_tiled::HEAD_DIM => {
-            return super::flash_tiled::flash_tiled(q, k, v);
-        }
         FlashKind::Wide if q.dims()[3] == super::flash_wide::HEAD_DIM => {
-            return super::flash_wide::flash_wide(q, k, v);
+            return super::flash_wide::flash_wide(q, k, v, false);
         }
-        FlashKind::Tiled | FlashKind::Wide | FlashKind::Ssmbench => {
+        FlashKind::WidePrefetch if q.dims()[3] == super::flash_wide::HEAD_DIM => {
+            return super::flash_wide::flash_wide(q, k, v, true);
+        }
+        FlashKind::Wide | FlashKind::WidePrefetch | FlashKind::Ssmbench => {
             return super::flash::flash_causal(q, k, v);
         }
         FlashKind::Chunked => return crate::model::llama::chunked_attention(q, k, v, CHUNK),

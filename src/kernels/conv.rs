@@ -2,18 +2,19 @@
 //!
 //! One thread per output element `(b, t, c)`: out = SiLU(bias_c + Σ_k w[c, k] · x[b, t−K+1+k, c]),
 //! taps before the start reading zero. Consecutive threads take consecutive channels, so every
-//! read and the write are coalesced. The tensor-op reference is
+//! read and the write are coalesced. `x` is read through its strides: in the model it is the
+//! first half of `in_proj`'s output, which would otherwise be copied out first. The tensor-op reference is
 //! `crate::model::mamba::scan::causal_conv1d_silu_reference` (K shifted slices, K + 2 kernels).
 
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, prelude::*};
 
-use super::{empty_like, raw, require_32bit, wrap};
+use super::{empty_like, raw, require_32bit, unit_last, wrap};
 use crate::backend::CudaBackend;
 
 #[cube(launch)]
 fn causal_conv1d_silu_kernel<F: Float>(
-    x: &Tensor<F>,      // [batch, len, channels]
+    x: &Tensor<F>,      // [batch, len, channels], unit stride along channels
     weight: &Tensor<F>, // [channels, K]
     bias: &Tensor<F>,   // [channels]
     out: &mut Tensor<F>,
@@ -27,13 +28,14 @@ fn causal_conv1d_silu_kernel<F: Float>(
     }
     let c = idx % channels;
     let t = (idx / channels) % len;
+    let at = (idx / (channels * len)) * x.stride(0) + t * x.stride(1) + c;
     let mut acc = bias[c];
     #[unroll]
     for k in 0..kernel {
         // Tap k reads position t − (K − 1 − k).
         let back = kernel - 1 - k;
         if t >= back {
-            acc += weight[c * kernel + k] * x[idx - back * channels];
+            acc += weight[c * kernel + k] * x[at - back * x.stride(1)];
         }
     }
     out[idx] = acc / (F::new(1.0) + F::exp(-acc));
@@ -48,7 +50,7 @@ pub fn causal_conv1d_silu(
 ) -> BurnTensor<CudaBackend, 3> {
     let [batch, len, channels] = x.dims();
     let kernel = weight.dims()[1];
-    let (x, weight, bias) = (raw(x), raw(weight), raw(bias));
+    let (x, weight, bias) = (unit_last(x), raw(weight), raw(bias));
     let out = empty_like(&x, [batch, len, channels]);
     require_32bit("conv1d", &[&x, &out]);
     let n = (batch * len * channels) as u32;

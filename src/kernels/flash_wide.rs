@@ -1,12 +1,13 @@
-//! ssmbench's wide-tile FP32 flash attention (causal, forward only): [`super::flash_tiled`]'s
-//! algorithm with twice the work per thread in the score product, in a cube that needs more
-//! than the 48 KiB of static shared memory (CubeCL declares shared memory dynamically and
-//! raises the kernel's limit, so up to 227 KiB per cube are available on Hopper).
+//! ssmbench's FP32 flash attention (causal, forward only), in a cube that needs more than the
+//! 48 KiB of static shared memory (CubeCL declares shared memory dynamically and raises the
+//! kernel's limit, so up to 227 KiB per cube are available on Hopper).
 //!
-//! # Why
-//! In [`super::flash_tiled`] a thread scores 8 queries against 2 keys: per head dimension,
-//! three shared loads feed 16 FMAs. Here a thread scores 8 queries against 4 keys (three
-//! 128-bit loads feed 32 FMAs), as in the `P · V` product, where it already was so.
+//! # History
+//! Its predecessor (`flash_tiled`, removed) scored 8 queries against 2 keys per thread: per
+//! head dimension, three shared loads fed 16 FMAs. Here a thread scores 8 queries against 4
+//! keys (three 128-bit loads feed 32 FMAs), as in the `P · V` product: 9.19 against 10.09 ms at
+//! 16,384 tokens × 8 heads on the H200. Requesting the next key tile before this tile's
+//! `P · V` ([`FlashKind::WidePrefetch`](super::attention::FlashKind)) took it to 7.8 ms.
 //!
 //! # Work split (head_dim 64)
 //! A cube of 256 threads owns `BQ` = 128 queries of one (batch, head); keys and values come in
@@ -23,6 +24,10 @@
 //!    the loads of step 4 broadcasts) and after a barrier
 //! 4. accumulates `O[8 queries][4 dims] += P · V` over the tile's 64 keys.
 //!
+//! q, k and v are read through their strides (v is a slice of the fused q/k/v product, which
+//! would otherwise be copied out), and the output is written `[batch, len, heads, 64]`, the
+//! layout o_proj reads, so no copy follows either.
+//!
 //! Key tiles past the block's last query are never loaded; the `len × len` scores never exist
 //! in device memory; every product is an f32 FMA. Shared memory: Q 33 KiB, K 17 KiB, P 32 KiB,
 //! V 16 KiB = 98 KiB per cube, two cubes per SM.
@@ -30,7 +35,7 @@
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};
 
-use super::{empty_like, raw, require_32bit, wrap};
+use super::{empty_like, require_32bit, unit_last, wrap};
 use crate::backend::CudaBackend;
 
 type V4<F> = Vector<F, Const<4>>;
@@ -51,19 +56,91 @@ const KSTRIDE: usize = KLINES + 1;
 /// Vectors of 4 dims per key-row of V.
 const VLINES: usize = HEAD_DIM / 4;
 
+/// Vectors of K (and of V) one thread loads per key tile: 16 × 64 / 256.
+const KV_PER_THREAD: usize = KLINES * HEAD_DIM / THREADS;
+
+/// Loads this thread's share of the key tile at `k0` into registers: K as vectors of 4 keys at
+/// one dim (lanes on consecutive dims: coalesced reads, conflict-free writes), V as vectors of
+/// 4 dims of one key. Keys past the end are zero, and masked: they lie in the future of every
+/// row.
+#[cube]
+#[allow(clippy::too_many_arguments)]
+fn fetch_kv<F: Float>(
+    k: &Tensor<F>,
+    v: &Tensor<F>,
+    k_regs: &mut Array<V4<F>>,
+    v_regs: &mut Array<V4<F>>,
+    k_base: usize,
+    v_base: usize,
+    k0: usize,
+    len: usize,
+    tid: usize,
+) {
+    #[unroll]
+    for p in 0..KV_PER_THREAD {
+        let e = tid + p * THREADS;
+        let line = e / HEAD_DIM;
+        let d = e % HEAD_DIM;
+        let mut kv = V4::<F>::empty();
+        #[unroll]
+        for c in 0..4usize {
+            let key = k0 + line * 4 + c;
+            let mut x = F::new(0.0);
+            if key < len {
+                x = k[k_base + key * k.stride(2) + d];
+            }
+            kv[c] = x;
+        }
+        k_regs[p] = kv;
+    }
+    #[unroll]
+    for p in 0..KV_PER_THREAD {
+        let e = tid + p * THREADS;
+        let key = e / VLINES;
+        let line = e % VLINES;
+        let mut vv = V4::<F>::empty();
+        #[unroll]
+        for c in 0..4usize {
+            let mut x = F::new(0.0);
+            if k0 + key < len {
+                x = v[v_base + (k0 + key) * v.stride(2) + line * 4 + c];
+            }
+            vv[c] = x;
+        }
+        v_regs[p] = vv;
+    }
+}
+
+/// Writes [`fetch_kv`]'s registers to shared memory: K d-major, V key-major.
+#[cube]
+fn stage_kv<F: Float>(
+    k_regs: &Array<V4<F>>,
+    v_regs: &Array<V4<F>>,
+    k_s: &mut SharedMemory<V4<F>>,
+    v_s: &mut SharedMemory<V4<F>>,
+    tid: usize,
+) {
+    #[unroll]
+    for p in 0..KV_PER_THREAD {
+        let e = tid + p * THREADS;
+        k_s[(e % HEAD_DIM) * KSTRIDE + e / HEAD_DIM] = k_regs[p];
+        v_s[e] = v_regs[p];
+    }
+}
+
 // The host-side stubs of CUBE_COUNT_X / CUBE_POS_X are constants that trip this lint in the
 // reversed block index; on the device CUBE_POS_X < CUBE_COUNT_X always.
 #[allow(arithmetic_overflow)]
 #[cube(launch_unchecked)]
 fn flash_wide_kernel<F: Float>(
-    q: &Tensor<F>, // [batch, heads, len, 64], contiguous
+    q: &Tensor<F>, // [batch, heads, len, 64], unit stride along the head dimension
     k: &Tensor<F>,
     v: &Tensor<F>,
-    out: &mut Tensor<F>,
+    out: &mut Tensor<F>, // [batch, len, heads, 64]
     scale: f32,
+    #[comptime] prefetch: bool,
 ) {
     let len = q.shape(2);
-    let heads = q.shape(1);
     let tid = UNIT_POS_X as usize;
     let tx = tid % 16usize;
     let ty = tid / 16usize;
@@ -72,7 +149,12 @@ fn flash_wide_kernel<F: Float>(
     let q_block = blocks - (CUBE_POS_X as usize + 1);
     let head = CUBE_POS_Y as usize;
     let batch = CUBE_POS_Z as usize;
-    let base = (batch * heads + head) * len * HEAD_DIM;
+    // q, k, v may be views (v is a slice of the fused q/k/v product): their own strides, unit
+    // along the head dimension. `out` is `[batch, len, heads, 64]`, the layout o_proj reads.
+    let q_base = batch * q.stride(0) + head * q.stride(1);
+    let k_base = batch * k.stride(0) + head * k.stride(1);
+    let v_base = batch * v.stride(0) + head * v.stride(1);
+    let o_base = batch * out.stride(0) + head * out.stride(2);
     let q0 = q_block * BQ;
     let scale = F::cast_from(scale);
     let lowest = F::new(-1.0e30);
@@ -94,7 +176,7 @@ fn flash_wide_kernel<F: Float>(
             let row = q0 + line * 4 + c;
             let mut x = F::new(0.0);
             if row < len {
-                x = q[base + row * HEAD_DIM + d] * scale;
+                x = q[q_base + row * q.stride(2) + d] * scale;
             }
             vq[c] = x;
         }
@@ -120,44 +202,27 @@ fn flash_wide_kernel<F: Float>(
         last = len;
     }
     let tiles = last.div_ceil(BK);
+    let mut k_regs = Array::<V4<F>>::new(KV_PER_THREAD);
+    let mut v_regs = Array::<V4<F>>::new(KV_PER_THREAD);
+    if prefetch {
+        fetch_kv::<F>(
+            k,
+            v,
+            &mut k_regs,
+            &mut v_regs,
+            k_base,
+            v_base,
+            0usize,
+            len,
+            tid,
+        );
+    }
     for t in 0..tiles {
         let k0 = t * BK;
-        // K tile d-major in vectors of 4 keys (lanes on consecutive dims: coalesced reads,
-        // conflict-free writes); V tile key-major in vectors of 4 dims. Keys past the end are
-        // zero, and masked: they lie in the future of every row.
-        #[unroll]
-        for p in 0..(KLINES * HEAD_DIM / THREADS) {
-            let e = tid + p * THREADS;
-            let line = e / HEAD_DIM;
-            let d = e % HEAD_DIM;
-            let mut kv = V4::<F>::empty();
-            #[unroll]
-            for c in 0..4usize {
-                let key = k0 + line * 4 + c;
-                let mut x = F::new(0.0);
-                if key < len {
-                    x = k[base + key * HEAD_DIM + d];
-                }
-                kv[c] = x;
-            }
-            k_s[d * KSTRIDE + line] = kv;
+        if !prefetch {
+            fetch_kv::<F>(k, v, &mut k_regs, &mut v_regs, k_base, v_base, k0, len, tid);
         }
-        #[unroll]
-        for p in 0..(BK * VLINES / THREADS) {
-            let e = tid + p * THREADS;
-            let key = e / VLINES;
-            let line = e % VLINES;
-            let mut vv = V4::<F>::empty();
-            #[unroll]
-            for c in 0..4usize {
-                let mut x = F::new(0.0);
-                if k0 + key < len {
-                    x = v[base + (k0 + key) * HEAD_DIM + line * 4 + c];
-                }
-                vv[c] = x;
-            }
-            v_s[key * VLINES + line] = vv;
-        }
+        stage_kv::<F>(&k_regs, &v_regs, &mut k_s, &mut v_s, tid);
         sync_cube();
 
         // 1. Scores of queries (4·ty + i, 64 + 4·ty + i) against keys 4·tx + j.
@@ -236,6 +301,21 @@ fn flash_wide_kernel<F: Float>(
                 p_s[(4 * tx + j) * QLINES + ((half * 16 + ty) ^ swz)] = vp;
             }
         }
+        // With `prefetch`, the next tile's K and V are requested now and arrive while this
+        // tile's P · V runs; they are staged after the barrier that ends it.
+        if prefetch && t + 1 < tiles {
+            fetch_kv::<F>(
+                k,
+                v,
+                &mut k_regs,
+                &mut v_regs,
+                k_base,
+                v_base,
+                k0 + BK,
+                len,
+                tid,
+            );
+        }
         sync_cube();
 
         // 4. O += P · V over the tile's keys.
@@ -264,7 +344,7 @@ fn flash_wide_kernel<F: Float>(
             let inv = F::new(1.0) / l[r];
             #[unroll]
             for c in 0..4usize {
-                out[base + row * HEAD_DIM + tx * 4 + c] = acc[r * 4 + c] * inv;
+                out[o_base + row * out.stride(1) + tx * 4 + c] = acc[r * 4 + c] * inv;
             }
         }
     }
@@ -272,18 +352,23 @@ fn flash_wide_kernel<F: Float>(
 
 /// # Shapes
 /// `q, k, v: [batch, heads, len, 64]` → `[batch, heads, len, 64]`
+///
+/// `prefetch`: request the next key tile's K and V before this tile's `P · V` (held in 32 more
+/// registers per thread) instead of at the top of the next tile, so their latency is hidden
+/// behind the product rather than waited for at a barrier.
 pub fn flash_wide(
     q: BurnTensor<CudaBackend, 4>,
     k: BurnTensor<CudaBackend, 4>,
     v: BurnTensor<CudaBackend, 4>,
+    prefetch: bool,
 ) -> BurnTensor<CudaBackend, 4> {
     let [batch, heads, len, head_dim] = q.dims();
     assert_eq!(
         head_dim, HEAD_DIM,
         "the wide flash kernel is written for head_dim 64"
     );
-    let (q, k, v) = (raw(q), raw(k), raw(v));
-    let out = empty_like(&q, [batch, heads, len, head_dim]);
+    let (q, k, v) = (unit_last(q), unit_last(k), unit_last(v));
+    let out = empty_like(&q, [batch, len, heads, head_dim]);
     require_32bit("flash attention", &[&q, &k, &v, &out]);
     // SAFETY: global reads are guarded by `len` (rows and keys past the end are zero, rows
     // past the end are not written); shared and register indices are bounded by construction
@@ -298,7 +383,10 @@ pub fn flash_wide(
             v.into_tensor_arg(),
             out.clone().into_tensor_arg(),
             1.0 / (head_dim as f32).sqrt(),
+            prefetch,
         );
     }
-    wrap(out)
+    // Seen as `[batch, heads, len, 64]`; the caller's swap back to `[batch, len, heads · 64]`
+    // for o_proj is then free.
+    wrap::<4>(out).swap_dims(1, 2)
 }

@@ -2,8 +2,11 @@
 //!
 //! Burn's matmul autotuner includes tensor-core ("accelerated") kernels, which for f32 inputs
 //! stage the operands as TF32 (cubek's `blueprint.rs`): ~3e-4 relative error instead of ~1e-7.
-//! The paper's protocol is FP32, so the candidates are cubek's *unit* kernels and ssmbench's
-//! own register-tiled kernels ([`super::matmul_tiled`], [`super::matmul_vec4`]), all one f32 FMA per multiply-add. On
+//! The paper's protocol is FP32, so the candidates are cubek's *simple unit* kernels (its
+//! *double unit* ones were never faster here and are left out: each candidate is compiled in
+//! every benchmark process) and ssmbench's
+//! own register-tiled kernels ([`super::matmul_tiled`], [`super::matmul_vec4`],
+//! [`super::matmul_double`]), all one f32 FMA per multiply-add. On
 //! first use of each problem shape every candidate is checked against sampled entries of the
 //! product computed in f64 on the host ([`super::matmul_referee`]; a candidate that disagrees is
 //! rejected, and a shape no candidate gets right is an error, never a silent fallback), and the
@@ -18,21 +21,23 @@ use burn_cubecl::kernel::{into_contiguous, matmul::init_matmul_output};
 use cubek::matmul::{
     definition::{MatmulElems, MatmulGlobalElems},
     launch::{Strategy, launch_ref},
-    routines::{
-        BlueprintStrategy, TileSizeSelection, double_unit::DoubleUnitSelectionArgs,
-        simple_unit::SimpleUnitSelectionArgs,
-    },
+    routines::{BlueprintStrategy, TileSizeSelection, simple_unit::SimpleUnitSelectionArgs},
 };
 use cubek::std::InputBinding;
 
-use super::{Cube, matmul_referee, matmul_tiled::tiled_matmul, matmul_vec4::vec4_matmul};
+use super::{
+    Cube, matmul_double, matmul_referee, matmul_tiled::tiled_matmul, matmul_vec4::vec4_matmul,
+};
 use crate::backend::CudaBackend;
 
-/// One candidate kernel: cubek's unit kernels, or ssmbench's own tiled one.
+/// One candidate kernel: cubek's unit kernels, or one of ssmbench's own.
 enum Candidate {
     Cubek(Strategy),
     Tiled,
-    Vec4,
+    /// [`super::matmul_vec4`], with (true) or without register prefetch of the next k-slice.
+    Vec4(bool),
+    /// [`matmul_double`] with this (rows, columns) output tile per cube.
+    Double(usize, usize),
 }
 
 impl std::fmt::Display for Candidate {
@@ -40,21 +45,28 @@ impl std::fmt::Display for Candidate {
         match self {
             Candidate::Cubek(s) => write!(f, "{s}"),
             Candidate::Tiled => write!(f, "ssmbench_tiled_128x128x16"),
-            Candidate::Vec4 => write!(f, "ssmbench_tiled_vec4_128x128x16"),
+            Candidate::Vec4(true) => write!(f, "ssmbench_tiled_vec4_128x128x16"),
+            Candidate::Vec4(false) => write!(f, "ssmbench_tiled_vec4_direct_128x128x16"),
+            Candidate::Double(m, n) => write!(f, "ssmbench_double_{m}x{n}x16"),
         }
     }
 }
 
 /// The candidate kernels, all FP32 on CUDA cores.
 fn candidates() -> Vec<Candidate> {
-    let mut v = vec![Candidate::Vec4, Candidate::Tiled];
+    let mut v: Vec<Candidate> = matmul_double::TILES
+        .iter()
+        .map(|&(m, n)| Candidate::Double(m, n))
+        .collect();
+    v.extend([
+        Candidate::Vec4(true),
+        Candidate::Vec4(false),
+        Candidate::Tiled,
+    ]);
     for tile_size in [
         TileSizeSelection::MaxTileSize,
         TileSizeSelection::MinTileSize,
     ] {
-        v.push(Candidate::Cubek(Strategy::DoubleUnit(
-            BlueprintStrategy::Inferred(DoubleUnitSelectionArgs { tile_size }),
-        )));
         v.push(Candidate::Cubek(Strategy::SimpleUnit(
             BlueprintStrategy::Inferred(SimpleUnitSelectionArgs { tile_size }),
         )));
@@ -140,8 +152,15 @@ fn launch(candidate: &Candidate, lhs: Cube, rhs: Cube, out: Cube) -> Result<(), 
             tiled_matmul(&lhs, &rhs, &out);
             return Ok(());
         }
-        Candidate::Vec4 => {
-            vec4_matmul(&lhs, &rhs, &out);
+        Candidate::Vec4(prefetch) => {
+            vec4_matmul(&lhs, &rhs, &out, *prefetch);
+            return Ok(());
+        }
+        Candidate::Double(m, n) => {
+            if !matmul_double::eligible(&lhs, &rhs, &out) {
+                return Err("operands not 4-word aligned".into());
+            }
+            matmul_double::double_matmul(&lhs, &rhs, &out, (*m, *n));
             return Ok(());
         }
     };

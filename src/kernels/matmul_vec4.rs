@@ -105,6 +105,7 @@ fn vec4_matmul_kernel<F: Float>(
     out: &mut Tensor<F>,
     #[comptime] lhs_along_k: bool,
     #[comptime] rhs_along_k: bool,
+    #[comptime] prefetch: bool,
 ) {
     let rank = out.rank();
     let m_len = out.shape(rank - 2);
@@ -182,8 +183,8 @@ fn vec4_matmul_kernel<F: Float>(
 
     for step in 0..steps {
         let more = step + 1 < steps;
-        if more {
-            let k0 = (step + 1) * BK;
+        let k0 = (step + 1) * BK;
+        if prefetch && more {
             fetch::<F>(
                 lhs,
                 &mut a_regs,
@@ -231,6 +232,34 @@ fn vec4_matmul_kernel<F: Float>(
         }
         sync_cube();
         if more {
+            if !prefetch {
+                fetch::<F>(
+                    lhs,
+                    &mut a_regs,
+                    off_l,
+                    lm,
+                    lk,
+                    m0,
+                    k0,
+                    m_len,
+                    k_len,
+                    tid,
+                    lhs_along_k,
+                );
+                fetch::<F>(
+                    rhs,
+                    &mut b_regs,
+                    off_r,
+                    rn,
+                    rk,
+                    n0,
+                    k0,
+                    n_len,
+                    k_len,
+                    tid,
+                    rhs_along_k,
+                );
+            }
             stage::<F>(&a_regs, &mut a_tile, tid, lhs_along_k);
             stage::<F>(&b_regs, &mut b_tile, tid, rhs_along_k);
         }
@@ -254,7 +283,10 @@ fn vec4_matmul_kernel<F: Float>(
 }
 
 /// Writes `lhs · rhs` into `out` (contiguous, shaped as the product; operands of the same rank).
-pub(crate) fn vec4_matmul(lhs: &Cube, rhs: &Cube, out: &Cube) {
+/// `prefetch`: fetch the next k-slice into registers before computing on this one (latency
+/// hidden inside the cube), or only after (fewer registers held through the compute, so
+/// possibly more cubes per SM to hide it instead).
+pub(crate) fn vec4_matmul(lhs: &Cube, rhs: &Cube, out: &Cube, prefetch: bool) {
     let l = TileLaunch::new(lhs, rhs, out);
     // SAFETY: as for `tiled_matmul`: global accesses are guarded against the tensors' shapes,
     // shared and register indices are bounded by construction.
@@ -269,6 +301,7 @@ pub(crate) fn vec4_matmul(lhs: &Cube, rhs: &Cube, out: &Cube) {
             out.clone().into_tensor_arg(),
             l.lhs_along_k,
             l.rhs_along_k,
+            prefetch,
         );
     }
 }

@@ -3,10 +3,10 @@
 //!
 //! | kernel | fast path for | reference |
 //! |---|---|---|
-//! | [`matmul`] (cubek's unit kernels, [`matmul_tiled`], [`matmul_vec4`]) | strict-FP32 matmul (CUDA cores, no TF32) | Burn's matmul in f64 on the host; for every tuned shape, sampled entries in f64 ([`matmul_referee`]) |
+//! | [`matmul`] (cubek's unit kernels, [`matmul_tiled`], [`matmul_vec4`], [`matmul_double`]) | strict-FP32 matmul (CUDA cores, no TF32) | Burn's matmul in f64 on the host; for every tuned shape, sampled entries in f64 ([`matmul_referee`]) |
 //! | [`conv`] | Mamba's causal depthwise conv + SiLU | `causal_conv1d_silu_reference` |
 //! | [`scan`] | the selective scan, forward and backward | `scan_reference`, `scan_reference_backward` |
-//! | [`flash_tiled`], [`flash_wide`], [`flash`] (via [`attention`]) | flash-style causal attention | `eager_attention` |
+//! | [`flash_wide`], [`flash`] (via [`attention`]) | flash-style causal attention | `eager_attention` |
 //! | [`softmax`] | the materialised attention's scale + causal mask + softmax | `causal_softmax_reference` |
 //! | [`rmsnorm`] | RMSNorm | `rms_norm_reference` |
 //! | [`rope`] | rotary position embedding of q and k | `model::rope::apply` |
@@ -16,9 +16,9 @@ pub mod attention;
 pub mod conv;
 pub mod fill;
 pub mod flash;
-pub mod flash_tiled;
 pub mod flash_wide;
 pub mod matmul;
+pub mod matmul_double;
 pub mod matmul_referee;
 pub mod matmul_tiled;
 pub mod matmul_vec4;

@@ -15,6 +15,10 @@
 //! 3. [`scan_chunk_output`]: each chunk starts from its entering state and rescans its own
 //!    steps, writing `out`.
 //!
+//! B, C and z are read through their strides: in the model they are column slices of
+//! `x_proj`'s and `in_proj`'s outputs, and copying them out first would cost three more
+//! passes per layer.
+//!
 //! Chunk states are stored `[batch, chunks, d_state, d_inner]`, channel fastest, so the
 //! threads of a warp (consecutive channels) read and write them coalesced. With one chunk the
 //! first two launches are skipped and the kernel is the plain sequential scan.
@@ -48,7 +52,7 @@ pub(crate) fn scan_chunk_summary<F: Float>(
     delta: &Tensor<F>,           // [batch, len, d_inner]
     delta_bias: &Tensor<F>,      // [d_inner]
     a: &Tensor<F>,               // [d_inner, d_state]
-    bm: &Tensor<F>,              // [batch, len, d_state]
+    bm: &Tensor<F>,              // [batch, len, d_state], unit stride along d_state
     chunk_state: &mut Tensor<F>, // [batch, chunks, d_state, d_inner]
     chunk_dsum: &mut Tensor<F>,  // [batch, chunks, d_inner]
     chunk_len: u32,
@@ -83,9 +87,10 @@ pub(crate) fn scan_chunk_summary<F: Float>(
         let dt = softplus::<F>(delta[row * d_inner + ch] + bias);
         let dtx = dt * u[row * d_inner + ch];
         dsum += dt;
+        let brow = batch * bm.stride(0) + t * bm.stride(1);
         #[unroll]
         for s in 0..d_state {
-            h[s] = F::exp(dt * av[s]) * h[s] + dtx * bm[row * d_state + s];
+            h[s] = F::exp(dt * av[s]) * h[s] + dtx * bm[brow + s];
         }
     }
     let base = (batch * chunks + chunk) * d_state * d_inner + ch;
@@ -136,9 +141,9 @@ pub(crate) fn scan_chunk_output<F: Float>(
     delta_bias: &Tensor<F>,
     a: &Tensor<F>,
     bm: &Tensor<F>,
-    cm: &Tensor<F>,             // [batch, len, d_state]
+    cm: &Tensor<F>,             // [batch, len, d_state], unit stride along d_state
     dskip: &Tensor<F>,          // [d_inner]
-    z: &Tensor<F>,              // [batch, len, d_inner]
+    z: &Tensor<F>,              // [batch, len, d_inner], unit stride along d_inner
     chunk_state: &Tensor<F>, // [batch, chunks, d_state, d_inner]: entering states (unused with one chunk)
     out: &mut Tensor<F>,     // [batch, len, d_inner]
     last_state: &mut Tensor<F>, // [batch, d_inner, d_state]
@@ -181,12 +186,14 @@ pub(crate) fn scan_chunk_output<F: Float>(
         let dt = softplus::<F>(delta[i] + bias);
         let dtx = dt * x;
         let mut y = F::new(0.0);
+        let brow = batch * bm.stride(0) + t * bm.stride(1);
+        let crow = batch * cm.stride(0) + t * cm.stride(1);
         #[unroll]
         for s in 0..d_state {
-            h[s] = F::exp(dt * av[s]) * h[s] + dtx * bm[row * d_state + s];
-            y += cm[row * d_state + s] * h[s];
+            h[s] = F::exp(dt * av[s]) * h[s] + dtx * bm[brow + s];
+            y += cm[crow + s] * h[s];
         }
-        let zv = z[i];
+        let zv = z[batch * z.stride(0) + t * z.stride(1) + ch];
         out[i] = (y + dv * x) * (zv / (F::new(1.0) + F::exp(-zv)));
     }
     if chunk == chunks - 1 {

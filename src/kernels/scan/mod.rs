@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use burn::tensor::Tensor;
 use cubecl::{CubeCount, CubeDim, cuda::CudaRuntime};
 
-use super::{empty_like, raw, require_32bit, wrap};
+use super::{empty_like, raw, require_32bit, unit_last, wrap};
 use crate::{
     backend::CudaBackend,
     model::mamba::scan::{ScanGrads, ScanInputs, ScanOutput},
@@ -58,15 +58,16 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
     let chunks = chunks_for(batch, len, d_inner);
     let chunk_len = len.div_ceil(chunks.max(1)).max(1);
     let chunks = len.div_ceil(chunk_len).max(1);
+    // B, C and z as views (see `forward`'s module docs); the rest densely packed.
     let (u, delta, bias, a, b, c, d, z) = (
         raw(x.u),
         raw(x.delta),
         raw(x.delta_bias),
         raw(x.a),
-        raw(x.b),
-        raw(x.c),
+        unit_last(x.b),
+        unit_last(x.c),
         raw(x.d),
-        raw(x.z),
+        unit_last(x.z),
     );
     let out = empty_like(&u, [batch, len, d_inner]);
     let last = empty_like(&u, [batch, d_inner, d_state]);
