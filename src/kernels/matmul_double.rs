@@ -22,6 +22,14 @@
 //! [`super::matmul`]'s tuner, judged against sampled f64 entries like the others. Every product
 //! is an f32 FMA.
 //!
+//! # Why the prologue is not shared
+//! The batch-offset prologue and the fetch calls repeat those of [`super::matmul_tiled`] and
+//! [`super::matmul_vec4`] on purpose. A version of all three with one shared helper (a struct
+//! of offsets and strides returned by a `#[cube]` function) computed the same products but was
+//! slower on the H200: [`super::matmul_vec4`] on the LM head went from 6.5 to 8.8 ms, most
+//! likely because values the epilogue used to load late were held in registers through the
+//! k-loop, and these kernels sit at the register limit of two cubes per SM.
+//!
 //! # Shared-memory layout
 //! As in [`super::matmul_vec4`]: k-major, vectors of 4 consecutive rows (columns), lines padded
 //! by one vector against bank conflicts in the staging stores.
