@@ -81,6 +81,10 @@ struct Key {
     rhs: Vec<usize>,
     lhs_transposed: bool,
     rhs_transposed: bool,
+    /// Whether [`matmul_double`] can read and write these buffers as 4-word vectors: it depends
+    /// on offsets and strides, not only on shapes, so a choice made for an aligned instance of
+    /// a shape is never reused for an unaligned one (where that kernel cannot launch).
+    vector_aligned: bool,
 }
 
 /// `[8192, 512] x [512, 32000]ᵀ`: the shapes, `ᵀ` marking an operand stored transposed.
@@ -89,11 +93,16 @@ impl std::fmt::Display for Key {
         let t = |transposed: bool| if transposed { "ᵀ" } else { "" };
         write!(
             f,
-            "{:?}{} x {:?}{}",
+            "{:?}{} x {:?}{}{}",
             self.lhs,
             t(self.lhs_transposed),
             self.rhs,
-            t(self.rhs_transposed)
+            t(self.rhs_transposed),
+            if self.vector_aligned {
+                ""
+            } else {
+                " (not 4-word aligned)"
+            }
         )
     }
 }
@@ -199,15 +208,15 @@ fn poison(t: &Cube) {
 /// orders larger.
 const AGREEMENT: f64 = 1e-4;
 
-/// Checks every candidate against the host's sampled f64 product and times those that agree;
-/// returns the fastest one's index, or `None` (with the report) if none agreed.
-fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (Option<usize>, String) {
+/// Checks every candidate against the host's sampled f64 product and times those that agree,
+/// each writing into `out` (the product's own buffer, poisoned first); returns the fastest
+/// one's index, or `None` (with the report) if none agreed.
+fn tune<const D: usize>(lhs: &Cube, rhs: &Cube, out: &Cube) -> (Option<usize>, String) {
     let mut best: Option<(f64, usize)> = None;
     let mut report = Vec::new();
     let exact = matmul_referee::sample::<D>(lhs, rhs);
     for (i, s) in candidates().iter().enumerate() {
-        let out = init_matmul_output(lhs, rhs, DType::F32);
-        poison(&out);
+        poison(out);
         // A kernel that fails to compile for this shape panics inside the launch: that makes it
         // ineligible, never the end of a run.
         let launched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -217,11 +226,11 @@ fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (Option<usize>, String) {
             report.push(format!("{s}: n/a"));
             continue;
         }
-        if !sync(&out) {
+        if !sync(out) {
             report.push(format!("{s}: REJECTED, the device reported an error"));
             continue;
         }
-        let dev = matmul_referee::deviation::<D>(&out, &exact);
+        let dev = matmul_referee::deviation::<D>(out, &exact);
         if dev.is_nan() || dev > AGREEMENT {
             report.push(format!(
                 "{s}: REJECTED, deviates {dev:.1e} from the f64 product"
@@ -232,7 +241,7 @@ fn tune<const D: usize>(lhs: &Cube, rhs: &Cube) -> (Option<usize>, String) {
         for _ in 0..3 {
             let _ = launch(s, lhs.clone(), rhs.clone(), out.clone());
         }
-        if !sync(&out) {
+        if !sync(out) {
             report.push(format!("{s}: REJECTED, the device reported an error"));
             continue;
         }
@@ -252,18 +261,20 @@ pub fn matmul_fp32<const D: usize>(
 ) -> Tensor<CudaBackend, D> {
     let (lhs, lhs_transposed) = layout(lhs.into_primitive().tensor());
     let (rhs, rhs_transposed) = layout(rhs.into_primitive().tensor());
+    let out = init_matmul_output(&lhs, &rhs, DType::F32);
     let key = Key {
         lhs: lhs.meta.shape().to_vec(),
         rhs: rhs.meta.shape().to_vec(),
         lhs_transposed,
         rhs_transposed,
+        vector_aligned: matmul_double::eligible(&lhs, &rhs, &out),
     };
     let chosen = CHOICES.lock().unwrap().get(&key).map(|c| c.0);
     let idx = match chosen {
         Some(i) => i,
         None => {
             let tuned = Instant::now();
-            let (i, report) = tune::<D>(&lhs, &rhs);
+            let (i, report) = tune::<D>(&lhs, &rhs, &out);
             // Opt-in trace for kernel work on the device (the choices are recorded either way).
             if std::env::var_os("SSMBENCH_TUNE_LOG").is_some() {
                 eprintln!(
@@ -279,7 +290,6 @@ pub fn matmul_fp32<const D: usize>(
             i
         }
     };
-    let out = init_matmul_output(&lhs, &rhs, DType::F32);
     launch(&candidates()[idx], lhs, rhs, out.clone()).expect("tuned FP32 matmul failed to launch");
     super::wrap(out)
 }
