@@ -500,8 +500,8 @@ pub fn run<P: Platform>(
         // As in the model: q, k and v are head slices of the fused projection
         // [1, n, 3 × 8, 64] seen as [1, 24, n, 64] (strided views; v reaches the flash kernel
         // so, q and k after RoPE).
-        let qkv = randn::<B<P>, 4>(seed + n as u64, "qkv", [1, n, 24, 64], 1.0, &device)
-            .swap_dims(1, 2);
+        let qkv =
+            randn::<B<P>, 4>(seed + n as u64, "qkv", [1, n, 24, 64], 1.0, &device).swap_dims(1, 2);
         let part = |i: usize| qkv.clone().slice(s![.., 8 * i..8 * (i + 1), .., ..]);
         let (q, k, v) = (part(0), part(1), part(2));
         rec.say(&format!("attention reference n={n}"));
