@@ -40,6 +40,15 @@ impl SsmBackend for CudaBackend {
         kernels::rmsnorm::rms_norm(x, weight, eps)
     }
 
+    fn add_rms_norm(
+        x: Tensor<Self, 3>,
+        a: Tensor<Self, 3>,
+        weight: Tensor<Self, 1>,
+        eps: f64,
+    ) -> (Tensor<Self, 3>, Tensor<Self, 3>) {
+        kernels::rmsnorm::add_rms_norm(x, a, weight, eps)
+    }
+
     fn rope(x: Tensor<Self, 4>, cos: Tensor<Self, 2>, sin: Tensor<Self, 2>) -> Tensor<Self, 4> {
         kernels::rope::rope(x, cos, sin)
     }

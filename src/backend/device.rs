@@ -256,12 +256,28 @@ fn cuda_platform(info: DeviceInfo) -> CudaPlatform {
 /// Configures CubeCL before its first use: compiled kernels are cached on disk (in the system
 /// temp directory) so the benchmark's worker processes do not each recompile every kernel
 /// with NVRTC — the flash-attention kernel alone takes ~20 s to compile on the H100 machine.
+///
+/// `SSMBENCH_KERNEL_LOG=<file>` appends the CUDA source of every kernel compiled (not those
+/// found in the cache) to that file, for reading register use and spills off the device.
+/// `SSMBENCH_KERNEL_PROFILE=<file>` runs every kernel launch synchronously and appends its
+/// device time to that file (a per-kernel profile; the timings of such a run mean nothing).
 pub fn configure_runtime() {
-    use cubecl::config::{CubeClRuntimeConfig, RuntimeConfig, cache::CacheConfig};
+    use cubecl::config::{
+        CubeClRuntimeConfig, RuntimeConfig, cache::CacheConfig, compilation::CompilationLogLevel,
+        profiling::ProfilingLogLevel,
+    };
     let mut config = CubeClRuntimeConfig::default();
     config.compilation.cache = Some(CacheConfig::File(
         std::env::temp_dir().join("ssmbench-kernel-cache"),
     ));
+    if let Some(file) = std::env::var_os("SSMBENCH_KERNEL_LOG") {
+        config.compilation.logger.level = CompilationLogLevel::Full;
+        config.compilation.logger.file = Some(file.into());
+    }
+    if let Some(file) = std::env::var_os("SSMBENCH_KERNEL_PROFILE") {
+        config.profiling.logger.level = ProfilingLogLevel::Basic;
+        config.profiling.logger.file = Some(file.into());
+    }
     // Setting twice panics; a second call in the same process keeps the first setting.
     let _ = std::panic::catch_unwind(|| CubeClRuntimeConfig::set(config));
 }

@@ -71,6 +71,20 @@ pub trait SsmBackend: Backend {
     fn rms_norm(x: Tensor<Self, 3>, weight: Tensor<Self, 1>, eps: f64) -> Tensor<Self, 3> {
         rms_norm_reference(x, weight, eps)
     }
+    /// A residual add and the RMSNorm that follows it: `s = x + a`, returned with `rms_norm(s)`
+    /// (the arithmetic of the two ops, in one pass where the backend fuses them).
+    ///
+    /// # Shapes
+    /// `x, a: [batch, len, d]`, `weight: [d]` → (`s`, `rms_norm(s)`), both `[batch, len, d]`
+    fn add_rms_norm(
+        x: Tensor<Self, 3>,
+        a: Tensor<Self, 3>,
+        weight: Tensor<Self, 1>,
+        eps: f64,
+    ) -> (Tensor<Self, 3>, Tensor<Self, 3>) {
+        let s = x + a;
+        (s.clone(), Self::rms_norm(s, weight, eps))
+    }
     /// Rotary position embedding of queries or keys (HF's rotate-half layout).
     ///
     /// # Shapes

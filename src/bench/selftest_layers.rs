@@ -38,7 +38,7 @@ fn compare_once<P: Platform, const D: usize>(
     );
 }
 
-/// RMSNorm over `[1, n, 512]`, RoPE over LLaMA's strided `[1, 8, n, 64]` view of the fused
+/// RMSNorm over `[1, n, 512]` (alone and after a residual add), RoPE over LLaMA's strided `[1, 8, n, 64]` view of the fused
 /// q/k/v projection, and SwiGLU's gate over `[1, n, 2 × 1,024]`, at every scan length of the
 /// plan.
 pub(super) fn check_layers<P: Platform>(platform: &P, rec: &mut Recorder<'_>, plan: &SelftestPlan) {
@@ -54,6 +54,21 @@ pub(super) fn check_layers<P: Platform>(platform: &P, rec: &mut Recorder<'_>, pl
             ("rms_norm", n, d),
             || P::B::rms_norm(x.clone(), w.clone(), 1e-5),
             || rms_norm_reference(x.clone(), w.clone(), 1e-5),
+        );
+        // The residual add fused into the norm: both of its outputs, side by side.
+        let a = randn::<P::B, 3>(seed + n as u64, "ra", [1, n, d], 1.0, &device);
+        compare_once(
+            platform,
+            rec,
+            ("add_rms_norm", n, d),
+            || {
+                let (s, h) = P::B::add_rms_norm(x.clone(), a.clone(), w.clone(), 1e-5);
+                Tensor::cat(vec![s, h], 2)
+            },
+            || {
+                let s = x.clone() + a.clone();
+                Tensor::cat(vec![s.clone(), rms_norm_reference(s, w.clone(), 1e-5)], 2)
+            },
         );
 
         // As in the model: the middle third of [batch, len, 3 × heads, head_dim], seen as

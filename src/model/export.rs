@@ -65,21 +65,35 @@ pub fn llama_state<B: Backend>(m: &Llama<B>) -> Named {
             format!("{p}.post_attention_layernorm.weight"),
             host(b.mlp_norm.weight.val()),
         );
-        for (n, l) in [
-            ("q", &b.attn.q),
-            ("k", &b.attn.k),
-            ("v", &b.attn.v),
-            ("o", &b.attn.o),
-        ] {
-            put(&mut s, format!("{p}.self_attn.{n}_proj.weight"), linear(l));
+        // q, k, v (and gate, up) are stored side by side; HF keeps one matrix each.
+        let d = b.attn.o.d_out();
+        for (i, n) in ["q", "k", "v"].iter().enumerate() {
+            let w = b.attn.qkv.columns(i * d..(i + 1) * d);
+            put(
+                &mut s,
+                format!("{p}.self_attn.{n}_proj.weight"),
+                host(w.transpose()),
+            );
         }
-        for (n, l) in [
-            ("gate", &b.mlp.gate),
-            ("up", &b.mlp.up),
-            ("down", &b.mlp.down),
-        ] {
-            put(&mut s, format!("{p}.mlp.{n}_proj.weight"), linear(l));
+        put(
+            &mut s,
+            format!("{p}.self_attn.o_proj.weight"),
+            linear(&b.attn.o),
+        );
+        let d_ff = b.mlp.down.weight.dims()[0];
+        for (i, n) in ["gate", "up"].iter().enumerate() {
+            let w = b.mlp.gate_up.columns(i * d_ff..(i + 1) * d_ff);
+            put(
+                &mut s,
+                format!("{p}.mlp.{n}_proj.weight"),
+                host(w.transpose()),
+            );
         }
+        put(
+            &mut s,
+            format!("{p}.mlp.down_proj.weight"),
+            linear(&b.mlp.down),
+        );
     }
     put(
         &mut s,

@@ -2,7 +2,7 @@
 
 use burn::{
     module::{Module, Param},
-    tensor::{Tensor, backend::Backend},
+    tensor::{Tensor, backend::Backend, s},
 };
 
 use super::init::{self, Init};
@@ -39,6 +39,31 @@ impl<B: Backend> Linear<B> {
     pub fn d_out(&self) -> usize {
         self.weight.dims()[1]
     }
+
+    /// Several bias-free layers that read the same input, stored as one: `W = [W₁ | W₂ | …]`
+    /// (their weights side by side along the output axis, in the order given), so that they
+    /// run as one wider matmul that fills the GPU better than each alone, with nothing
+    /// concatenated per forward pass. Every output element is the same dot product as in the
+    /// layer's own [`Linear::forward`]; [`Linear::columns`] gives a layer's weight back.
+    pub fn side_by_side(layers: Vec<Self>) -> Self {
+        assert!(
+            layers.iter().all(|l| l.bias.is_none()),
+            "side-by-side projections are bias-free"
+        );
+        let weights = layers.into_iter().map(|l| l.weight.val()).collect();
+        Self {
+            weight: Param::from_tensor(Tensor::cat(weights, 1)),
+            bias: None,
+        }
+    }
+
+    /// Output columns `range` of the weight: one layer of a [`Linear::side_by_side`] stack.
+    ///
+    /// # Shapes
+    /// `[d_in, range.len()]`
+    pub fn columns(&self, range: std::ops::Range<usize>) -> Tensor<B, 2> {
+        self.weight.val().slice(s![.., range])
+    }
 }
 
 impl<B: SsmBackend> Linear<B> {
@@ -52,21 +77,6 @@ impl<B: SsmBackend> Linear<B> {
             }
             None => y,
         }
-    }
-
-    /// Several bias-free layers applied to the same input as one matmul, `x · [W₁ | W₂ | …]`:
-    /// one launch, and a wider product that fills the GPU better than each alone. The outputs
-    /// lie side by side along the last axis, in the order given. Every output element is the
-    /// same dot product as in the layer's own [`Linear::forward`].
-    pub fn forward_side_by_side<const D: usize>(layers: &[&Self], x: Tensor<B, D>) -> Tensor<B, D> {
-        assert!(
-            layers.iter().all(|l| l.bias.is_none()),
-            "side-by-side projections are bias-free"
-        );
-        rows_times(
-            x,
-            Tensor::cat(layers.iter().map(|l| l.weight.val()).collect(), 1),
-        )
     }
 }
 
@@ -114,6 +124,18 @@ impl<B: Backend> RmsNorm<B> {
 impl<B: SsmBackend> RmsNorm<B> {
     pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
         B::rms_norm(x, self.weight.val(), self.eps)
+    }
+
+    /// The residual add before this norm, in the same pass: `s = x + a` and `norm(s)`.
+    ///
+    /// # Shapes
+    /// `x, a: [batch, len, d]` → (`s`, `norm(s)`), both `[batch, len, d]`
+    pub fn forward_residual(
+        &self,
+        x: Tensor<B, 3>,
+        a: Tensor<B, 3>,
+    ) -> (Tensor<B, 3>, Tensor<B, 3>) {
+        B::add_rms_norm(x, a, self.weight.val(), self.eps)
     }
 }
 

@@ -73,9 +73,11 @@ impl LlamaConfig {
                         device,
                     ),
                     attn: Attention {
-                        q: lin("self_attn.q_proj", d, d),
-                        k: lin("self_attn.k_proj", d, d),
-                        v: lin("self_attn.v_proj", d, d),
+                        qkv: Linear::side_by_side(vec![
+                            lin("self_attn.q_proj", d, d),
+                            lin("self_attn.k_proj", d, d),
+                            lin("self_attn.v_proj", d, d),
+                        ]),
                         o: lin("self_attn.o_proj", d, d),
                         n_heads: self.n_heads,
                     },
@@ -87,8 +89,10 @@ impl LlamaConfig {
                         device,
                     ),
                     mlp: SwiGlu {
-                        gate: lin("mlp.gate_proj", d, self.d_ff),
-                        up: lin("mlp.up_proj", d, self.d_ff),
+                        gate_up: Linear::side_by_side(vec![
+                            lin("mlp.gate_proj", d, self.d_ff),
+                            lin("mlp.up_proj", d, self.d_ff),
+                        ]),
                         down: lin("mlp.down_proj", self.d_ff, d),
                     },
                 }
@@ -116,9 +120,9 @@ impl LlamaConfig {
 /// Multi-head causal self-attention with RoPE.
 #[derive(Module, Debug)]
 pub struct Attention<B: Backend> {
-    pub q: Linear<B>,
-    pub k: Linear<B>,
-    pub v: Linear<B>,
+    /// q_proj, k_proj and v_proj side by side (`[d_model, 3·d_model]`, see
+    /// [`Linear::side_by_side`]): one matmul for all three.
+    pub qkv: Linear<B>,
     pub o: Linear<B>,
     pub n_heads: usize,
 }
@@ -220,7 +224,9 @@ impl<B: SsmBackend> Attention<B> {
         let [batch, len, d] = x.dims();
         let h = self.n_heads;
         // q, k and v in one product, seen as 3·h heads: [batch, 3·h, len, head_dim] (a view).
-        let qkv = Linear::forward_side_by_side(&[&self.q, &self.k, &self.v], x)
+        let qkv = self
+            .qkv
+            .forward(x)
             .reshape([batch, len, 3 * h, d / h])
             .swap_dims(1, 2);
         let part = |i: usize| qkv.clone().slice(s![.., i * h..(i + 1) * h, .., ..]);
@@ -254,14 +260,14 @@ impl<B: SsmBackend> Attention<B> {
 /// The SwiGLU feed-forward: down(SiLU(gate(x)) ⊙ up(x)).
 #[derive(Module, Debug)]
 pub struct SwiGlu<B: Backend> {
-    pub gate: Linear<B>,
-    pub up: Linear<B>,
+    /// gate_proj and up_proj side by side (`[d_model, 2·d_ff]`, gate first).
+    pub gate_up: Linear<B>,
     pub down: Linear<B>,
 }
 
 impl<B: SsmBackend> SwiGlu<B> {
     pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
-        let h = B::swiglu(Linear::forward_side_by_side(&[&self.gate, &self.up], x));
+        let h = B::swiglu(self.gate_up.forward(x));
         mark("gate, up, SiLU");
         let y = self.down.forward(h);
         mark("down");
@@ -308,24 +314,28 @@ impl<B: SsmBackend> CausalLm<B> for Llama<B> {
         let embeddings = opts.hidden_states.then(|| x.clone());
         let mut x = x;
         mark("embedding, RoPE tables");
+        // Every residual add is followed by an RMSNorm (the next sub-layer's, or the final
+        // one), so the two run as one op: `(x, h) = (x + a, norm(x + a))`.
+        let Some(first) = self.blocks.first() else {
+            panic!("a LLaMA has at least one block")
+        };
+        let mut h = first.attn_norm.forward(x.clone());
+        mark("RMSNorm");
         for (i, block) in self.blocks.iter().enumerate() {
-            let h = block.attn_norm.forward(x.clone());
-            mark("RMSNorm");
             let a = block
                 .attn
                 .forward(h, &tables, opts.attention, |p| observer.observe(i, p));
-            x = x + a;
-            mark("residual");
-            let h = block.mlp_norm.forward(x.clone());
-            mark("RMSNorm");
-            x = x + block.mlp.forward(h);
-            mark("residual");
+            (x, h) = block.mlp_norm.forward_residual(x, a);
+            mark("residual, RMSNorm");
+            let m = block.mlp.forward(h);
+            let next = self.blocks.get(i + 1).map_or(&self.norm, |b| &b.attn_norm);
+            (x, h) = next.forward_residual(x, m);
+            mark("residual, RMSNorm");
             if opts.hidden_states {
                 hidden.push(x.clone());
             }
         }
-        let x = self.norm.forward(x);
-        mark("RMSNorm");
+        let x = h;
         let final_normed = opts.hidden_states.then(|| x.clone());
         let logits = self.logits(x, opts.logits);
         mark("LM head");

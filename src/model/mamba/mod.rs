@@ -282,19 +282,25 @@ impl<B: SsmBackend> CausalLm<B> for Mamba<B> {
     ) -> ForwardOutput<B> {
         let mut hidden = Vec::new();
         let embeddings = opts.hidden_states.then(|| x.clone());
-        let mut x = x;
         mark("embedding");
-        for block in &self.blocks {
-            let h = block.norm.forward(x.clone());
-            mark("RMSNorm");
-            x = x + block.mixer.forward(h);
-            mark("residual");
+        // Every residual add is followed by an RMSNorm (the next block's, or the final one),
+        // so the two run as one op: `(x, h) = (x + mixer(h), norm(x + mixer(h)))`.
+        let Some(first) = self.blocks.first() else {
+            panic!("a Mamba has at least one block")
+        };
+        let mut h = first.norm.forward(x.clone());
+        mark("RMSNorm");
+        let mut x = x;
+        for (i, block) in self.blocks.iter().enumerate() {
+            let m = block.mixer.forward(h);
+            let next = self.blocks.get(i + 1).map_or(&self.norm, |b| &b.norm);
+            (x, h) = next.forward_residual(x, m);
+            mark("residual, RMSNorm");
             if opts.hidden_states {
                 hidden.push(x.clone());
             }
         }
-        let x = self.norm.forward(x);
-        mark("RMSNorm");
+        let x = h;
         let final_normed = opts.hidden_states.then(|| x.clone());
         let logits = self.logits(x, opts.logits);
         mark("LM head");
