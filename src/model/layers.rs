@@ -51,8 +51,10 @@ impl<B: Backend> Linear<B> {
             "side-by-side projections are bias-free"
         );
         let weights = layers.into_iter().map(|l| l.weight.val()).collect();
+        // Detached: on an autodiff backend the concatenation is otherwise a node of a graph,
+        // which a parameter (a leaf) cannot be.
         Self {
-            weight: Param::from_tensor(Tensor::cat(weights, 1)),
+            weight: Param::from_tensor(Tensor::cat(weights, 1).detach()),
             bias: None,
         }
     }

@@ -212,7 +212,11 @@ fn side_by_side_projections_equal_each_layer_alone() {
     let a = Linear::<Flex>::new(1, "a", 6, 4, Init::Normal { std: 1.0 }, &dev);
     let b = Linear::<Flex>::new(1, "b", 6, 3, Init::Normal { std: 1.0 }, &dev);
     let x = normal(7, "x", [2, 5, 6]);
-    let both = host(Linear::forward_side_by_side(&[&a, &b], x.clone()));
+    let stacked = Linear::side_by_side(vec![a.clone(), b.clone()]);
+    // Each layer's weight comes back out of the stack unchanged.
+    assert_eq!(host(stacked.columns(0..4)), host(a.weight.val()));
+    assert_eq!(host(stacked.columns(4..7)), host(b.weight.val()));
+    let both = host(stacked.forward(x.clone()));
     let (ya, yb) = (host(a.forward(x.clone())), host(b.forward(x)));
     for row in 0..10 {
         for j in 0..7 {
@@ -227,6 +231,11 @@ fn side_by_side_projections_equal_each_layer_alone() {
             );
         }
     }
+    // The stack is a leaf on an autodiff backend too (a LLaMA is drawn there for the
+    // gradient attribution).
+    let a = Linear::<Ad>::new(1, "a", 6, 4, Init::Normal { std: 1.0 }, &dev);
+    let b = Linear::<Ad>::new(1, "b", 6, 3, Init::Normal { std: 1.0 }, &dev);
+    assert_eq!(Linear::side_by_side(vec![a, b]).weight.dims(), [6, 7]);
 }
 
 #[test]
