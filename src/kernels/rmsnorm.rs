@@ -8,9 +8,9 @@
 //! [`add_rms_norm`] also does the residual add before the norm (`s = x + a`, written along with
 //! the normed row), which saves the add's own pass over the activations.
 //!
-//! (A first version gave each row a cube of 128 threads, summed the four warps' partial sums
-//! through shared memory behind a barrier and ran with checked indexing; CubeCL's kernel
-//! profile put it at 3× this one's time on the H200.)
+//! (A first version gave each row a cube of 128 threads and summed the four warps' partial
+//! sums through shared memory behind a barrier, with checked indexing; see `rope.rs` for what
+//! the rewrite of the memory-bound kernels gained.)
 
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};

@@ -6,9 +6,13 @@
 //! and negate, concatenate, sum) over a strided view. Here one thread per output element reads
 //! the strided `[batch, heads, len, head_dim]` view of the projection directly (no copy to a
 //! contiguous layout first) and writes the rotated heads densely, which is also the layout the
-//! attention kernels read. (A first version, one thread per output element with the four
-//! coordinates divided out of a flat index and a checked launch, took 4× the memory-bound
-//! time: ≈ 40 µs per call at 8,192 tokens × 8 heads on the H200 in CubeCL's kernel profile.)
+//! attention kernels read.
+//!
+//! A first version gave each output element a thread, divided its four coordinates out of a
+//! flat index and ran with checked indexing. This one (a thread per rotated pair, coordinates
+//! from the grid, unchecked), together with the RMSNorm, SwiGLU and conv kernels rewritten the
+//! same way, the residual add fused into RMSNorm and the projections stored side by side, took
+//! the LLaMA forward at 8,192 tokens on the H200 from 39.1 to 38.1 ms (Mamba: 17.3 → 16.9 ms).
 
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};

@@ -66,34 +66,24 @@ pub fn llama_state<B: Backend>(m: &Llama<B>) -> Named {
             host(b.mlp_norm.weight.val()),
         );
         // q, k, v (and gate, up) are stored side by side; HF keeps one matrix each.
-        let d = b.attn.o.d_out();
-        for (i, n) in ["q", "k", "v"].iter().enumerate() {
-            let w = b.attn.qkv.columns(i * d..(i + 1) * d);
-            put(
-                &mut s,
-                format!("{p}.self_attn.{n}_proj.weight"),
-                host(w.transpose()),
-            );
+        let (d, d_ff) = (b.attn.o.d_out(), b.mlp.down.weight.dims()[0]);
+        let stacks = [
+            (&b.attn.qkv, "self_attn", &["q", "k", "v"][..], d),
+            (&b.mlp.gate_up, "mlp", &["gate", "up"][..], d_ff),
+        ];
+        for (stack, group, names, width) in stacks {
+            for (i, n) in names.iter().enumerate() {
+                let w = stack.columns(i * width..(i + 1) * width);
+                put(
+                    &mut s,
+                    format!("{p}.{group}.{n}_proj.weight"),
+                    host(w.transpose()),
+                );
+            }
         }
-        put(
-            &mut s,
-            format!("{p}.self_attn.o_proj.weight"),
-            linear(&b.attn.o),
-        );
-        let d_ff = b.mlp.down.weight.dims()[0];
-        for (i, n) in ["gate", "up"].iter().enumerate() {
-            let w = b.mlp.gate_up.columns(i * d_ff..(i + 1) * d_ff);
-            put(
-                &mut s,
-                format!("{p}.mlp.{n}_proj.weight"),
-                host(w.transpose()),
-            );
+        for (group, n, l) in [("self_attn", "o", &b.attn.o), ("mlp", "down", &b.mlp.down)] {
+            put(&mut s, format!("{p}.{group}.{n}_proj.weight"), linear(l));
         }
-        put(
-            &mut s,
-            format!("{p}.mlp.down_proj.weight"),
-            linear(&b.mlp.down),
-        );
     }
     put(
         &mut s,

@@ -234,3 +234,31 @@ fn hidden_state_conventions_follow_hugging_face() {
         }
     }
 }
+
+#[test]
+fn exported_llama_projections_are_the_ones_drawn_under_their_hugging_face_names() {
+    // q/k/v and gate/up are stored side by side; the export must split them back in order.
+    use ssmbench::model::{
+        export::llama_state,
+        init::{Init, draw},
+    };
+    let c = tiny_llama();
+    let m: Llama<B> = c.init(3, &Default::default());
+    let state = llama_state(&m);
+    let (d, f) = (c.d_model, c.d_ff);
+    for (name, rows, cols) in [
+        ("self_attn.q_proj", d, d),
+        ("self_attn.k_proj", d, d),
+        ("self_attn.v_proj", d, d),
+        ("self_attn.o_proj", d, d),
+        ("mlp.gate_proj", f, d),
+        ("mlp.up_proj", f, d),
+        ("mlp.down_proj", d, f),
+    ] {
+        let key = format!("model.layers.1.{name}.weight");
+        let (shape, values) = &state[&key];
+        assert_eq!(shape, &vec![rows, cols], "{key}");
+        let want = draw(3, &key, rows * cols, Init::Normal { std: c.init_std });
+        assert_eq!(values, &want, "{key}");
+    }
+}
