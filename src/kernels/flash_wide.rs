@@ -31,7 +31,11 @@
 //!
 //! Key tiles past the block's last query are never loaded; the `len × len` scores never exist
 //! in device memory; every product is an f32 FMA. Shared memory: Q 33 KiB, K 17 KiB, P 32 KiB,
-//! V 16 KiB = 98 KiB per cube, two cubes per SM.
+//! V 16 KiB = 98 KiB per cube, room for two per SM; but a thread holds 174 registers (read
+//! off the device from `SSMBENCH_KERNEL_LOG`), so one cube of 256 threads runs per SM. Forcing
+//! two (512-thread cubes of two independent halves, which caps the compiler at 128 registers)
+//! gave the same time at 16,384 tokens and lost at 8,192 (half as many cubes); a second V
+//! buffer to drop one of the three barriers per tile was slower (9.7 against 8.6 ms at 16,384).
 
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};

@@ -28,7 +28,11 @@
 //! of offsets and strides returned by a `#[cube]` function) computed the same products but was
 //! slower on the H200: [`super::matmul_vec4`] on the LM head went from 6.5 to 8.8 ms, most
 //! likely because values the epilogue used to load late were held in registers through the
-//! k-loop, and these kernels sit at the register limit of two cubes per SM.
+//! k-loop. Register counts read off the device later (NVRTC + the driver, from
+//! `SSMBENCH_KERNEL_LOG`) agree that these kernels sit on an edge: [`super::matmul_vec4`] with
+//! prefetch uses 129 registers per thread on the LM head (one 256-thread cube per SM; 128
+//! would allow two), and moving one batch offset from its prologue to its epilogue made it
+//! 130 and the LM head 9.3 ms instead of 6.5.
 //!
 //! # Shared-memory layout
 //! As in [`super::matmul_vec4`]: k-major, vectors of 4 consecutive rows (columns), lines padded

@@ -61,9 +61,10 @@ pub fn rope(
     sin: BurnTensor<CudaBackend, 2>,
 ) -> BurnTensor<CudaBackend, 4> {
     let [batch, heads, len, head_dim] = x.dims();
+    // A cube is (head_dim / 2) × 8 threads, at most 1,024.
     assert!(
-        head_dim % 2 == 0 && head_dim <= 2048,
-        "RoPE needs an even head_dim of at most 2,048, got {head_dim}"
+        head_dim % 2 == 0 && head_dim <= 256,
+        "the RoPE kernel takes an even head_dim of at most 256, got {head_dim}"
     );
     let x = x.into_primitive().tensor();
     let (cos, sin) = (into_contiguous(raw(cos)), into_contiguous(raw(sin)));
