@@ -8,7 +8,7 @@
 //! | [`scan`] | the selective scan, forward and backward | `scan_reference`, `scan_reference_backward` |
 //! | [`flash_wide`], [`flash`] (via [`attention`]) | flash-style causal attention | `eager_attention` |
 //! | [`softmax`] | the materialised attention's scale + causal mask + softmax | `causal_softmax_reference` |
-//! | [`rmsnorm`] | RMSNorm | `rms_norm_reference` |
+//! | [`rmsnorm`] | RMSNorm, alone and after the residual add it follows | `rms_norm_reference` (after a plain add) |
 //! | [`rope`] | rotary position embedding of q and k | `model::rope::apply` |
 //! | [`swiglu`] | SwiGLU's `SiLU(gate) ⊙ up` | `swiglu_reference` |
 

@@ -316,10 +316,8 @@ impl<B: SsmBackend> CausalLm<B> for Llama<B> {
         mark("embedding, RoPE tables");
         // Every residual add is followed by an RMSNorm (the next sub-layer's, or the final
         // one), so the two run as one op: `(x, h) = (x + a, norm(x + a))`.
-        let Some(first) = self.blocks.first() else {
-            panic!("a LLaMA has at least one block")
-        };
-        let mut h = first.attn_norm.forward(x.clone());
+        let first = self.blocks.first().map_or(&self.norm, |b| &b.attn_norm);
+        let mut h = first.forward(x.clone());
         mark("RMSNorm");
         for (i, block) in self.blocks.iter().enumerate() {
             let a = block

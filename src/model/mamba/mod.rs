@@ -285,10 +285,8 @@ impl<B: SsmBackend> CausalLm<B> for Mamba<B> {
         mark("embedding");
         // Every residual add is followed by an RMSNorm (the next block's, or the final one),
         // so the two run as one op: `(x, h) = (x + mixer(h), norm(x + mixer(h)))`.
-        let Some(first) = self.blocks.first() else {
-            panic!("a Mamba has at least one block")
-        };
-        let mut h = first.norm.forward(x.clone());
+        let first = self.blocks.first().map_or(&self.norm, |b| &b.norm);
+        let mut h = first.forward(x.clone());
         mark("RMSNorm");
         let mut x = x;
         for (i, block) in self.blocks.iter().enumerate() {
