@@ -136,7 +136,10 @@ fn stage_kv<F: Float>(
 // The host-side stubs of CUBE_COUNT_X / CUBE_POS_X are constants that trip this lint in the
 // reversed block index; on the device CUBE_POS_X < CUBE_COUNT_X always.
 #[allow(arithmetic_overflow)]
-#[cube(launch_unchecked)]
+#[cube(
+    launch_unchecked,
+    fast_math = FastMath::ReducedPrecision | FastMath::NotNaN | FastMath::NotInf
+)]
 fn flash_wide_kernel<F: Float>(
     q: &Tensor<F>, // [batch, heads, len, 64], unit stride along the head dimension
     k: &Tensor<F>,

@@ -2,8 +2,8 @@
 //! `peers/hf_parity.py` can load the same weights into `LlamaForCausalLM` /
 //! `MambaForCausalLM` and compare logits and hidden states.
 //!
-//! Layouts: Burn's linear weights are `[in, out]` and are written transposed (PyTorch's
-//! `[out, in]`); Mamba's depthwise conv weight `[channels, K]` becomes `[channels, 1, K]`; Δ's
+//! Layouts: the linear weights are stored `[out, in]` as in PyTorch and written as they are
+//! (q/k/v and gate/up split back out of their stacks); Mamba's depthwise conv weight `[channels, K]` becomes `[channels, 1, K]`; Δ's
 //! bias, kept apart here for the fused kernel, becomes `dt_proj.bias`. RoPE needs no
 //! permutation: the model rotates halves as HF does (see `model::rope`).
 
@@ -36,9 +36,9 @@ fn host<B: Backend, const D: usize>(t: Tensor<B, D>) -> (Vec<usize>, Vec<f32>) {
     )
 }
 
-/// A `[in, out]` weight as PyTorch's `[out, in]`.
+/// A linear layer's weight, stored `[out, in]` as in PyTorch.
 fn linear<B: Backend>(l: &Linear<B>) -> (Vec<usize>, Vec<f32>) {
-    host(l.weight.val().transpose())
+    host(l.weight.val())
 }
 
 fn put(map: &mut Named, name: String, t: (Vec<usize>, Vec<f32>)) {
@@ -66,19 +66,15 @@ pub fn llama_state<B: Backend>(m: &Llama<B>) -> Named {
             host(b.mlp_norm.weight.val()),
         );
         // q, k, v (and gate, up) are stored side by side; HF keeps one matrix each.
-        let (d, d_ff) = (b.attn.o.d_out(), b.mlp.down.weight.dims()[0]);
+        let (d, d_ff) = (b.attn.o.d_out(), b.mlp.down.weight.dims()[1]);
         let stacks = [
             (&b.attn.qkv, "self_attn", &["q", "k", "v"][..], d),
             (&b.mlp.gate_up, "mlp", &["gate", "up"][..], d_ff),
         ];
         for (stack, group, names, width) in stacks {
             for (i, n) in names.iter().enumerate() {
-                let w = stack.columns(i * width..(i + 1) * width);
-                put(
-                    &mut s,
-                    format!("{p}.{group}.{n}_proj.weight"),
-                    host(w.transpose()),
-                );
+                let w = stack.outputs(i * width..(i + 1) * width);
+                put(&mut s, format!("{p}.{group}.{n}_proj.weight"), host(w));
             }
         }
         for (group, n, l) in [("self_attn", "o", &b.attn.o), ("mlp", "down", &b.mlp.down)] {

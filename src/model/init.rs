@@ -91,8 +91,8 @@ pub fn param<B: Backend, const D: usize>(
     Param::from_tensor(tensor(seed, name, shape, init, device))
 }
 
-/// A `Linear` weight drawn in Hugging Face's `[out, in]` layout (so the export is the draw
-/// itself) and stored transposed, `[in, out]`, as the forward multiplies `x · W`.
+/// A `Linear` weight drawn and stored in Hugging Face's `[out, in]` layout (so the export is
+/// the draw itself).
 pub fn linear_weight<B: Backend>(
     seed: u64,
     name: &str,
@@ -102,12 +102,8 @@ pub fn linear_weight<B: Backend>(
     device: &B::Device,
 ) -> Param<Tensor<B, 2>> {
     let drawn = draw(seed, name, d_out * d_in, init);
-    // Transpose on the host so the device tensor is contiguous in `[in, out]`.
-    let mut t = vec![0.0f32; drawn.len()];
-    for o in 0..d_out {
-        for i in 0..d_in {
-            t[i * d_out + o] = drawn[o * d_in + i];
-        }
-    }
-    Param::from_tensor(Tensor::from_data(TensorData::new(t, [d_in, d_out]), device))
+    Param::from_tensor(Tensor::from_data(
+        TensorData::new(drawn, [d_out, d_in]),
+        device,
+    ))
 }

@@ -229,11 +229,16 @@ impl<B: SsmBackend> Attention<B> {
             .forward(x)
             .reshape([batch, len, 3 * h, d / h])
             .swap_dims(1, 2);
-        let part = |i: usize| qkv.clone().slice(s![.., i * h..(i + 1) * h, .., ..]);
         let (cos, sin) = rope_tables;
-        let q = B::rope(part(0), cos.clone(), sin.clone());
-        let k = B::rope(part(1), cos.clone(), sin.clone());
-        let v = part(2);
+        // q and k rotated in one launch, as 2·h heads; each is then a view of the result.
+        let qk = B::rope(
+            qkv.clone().slice(s![.., 0..2 * h, .., ..]),
+            cos.clone(),
+            sin.clone(),
+        );
+        let q = qk.clone().slice(s![.., 0..h, .., ..]);
+        let k = qk.slice(s![.., h..2 * h, .., ..]);
+        let v = qkv.slice(s![.., 2 * h..3 * h, .., ..]);
         mark("q, k, v, RoPE");
         let fused = match attention {
             AttentionImpl::Fused => B::fused_causal_attention(q.clone(), k.clone(), v.clone()),

@@ -214,8 +214,8 @@ fn side_by_side_projections_equal_each_layer_alone() {
     let x = normal(7, "x", [2, 5, 6]);
     let stacked = Linear::side_by_side(vec![a.clone(), b.clone()]);
     // Each layer's weight comes back out of the stack unchanged.
-    assert_eq!(host(stacked.columns(0..4)), host(a.weight.val()));
-    assert_eq!(host(stacked.columns(4..7)), host(b.weight.val()));
+    assert_eq!(host(stacked.outputs(0..4)), host(a.weight.val()));
+    assert_eq!(host(stacked.outputs(4..7)), host(b.weight.val()));
     let both = host(stacked.forward(x.clone()));
     let (ya, yb) = (host(a.forward(x.clone())), host(b.forward(x)));
     for row in 0..10 {
@@ -235,7 +235,7 @@ fn side_by_side_projections_equal_each_layer_alone() {
     // gradient attribution).
     let a = Linear::<Ad>::new(1, "a", 6, 4, Init::Normal { std: 1.0 }, &dev);
     let b = Linear::<Ad>::new(1, "b", 6, 3, Init::Normal { std: 1.0 }, &dev);
-    assert_eq!(Linear::side_by_side(vec![a, b]).weight.dims(), [6, 7]);
+    assert_eq!(Linear::side_by_side(vec![a, b]).weight.dims(), [7, 6]);
 }
 
 #[test]

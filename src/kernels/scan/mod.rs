@@ -32,18 +32,20 @@ pub fn set_chunks_override(chunks: usize) {
 }
 
 /// Steps per chunk the heuristic aims at.
-const TARGET_CHUNK_LEN: usize = 64;
+const TARGET_CHUNK_LEN: usize = 128;
 /// Most chunks the heuristic uses (the combine pass walks them one after another).
 const MAX_CHUNKS: usize = 1024;
 
-/// How many time chunks to run in parallel: `⌈len / 64⌉`, at most 1,024.
+/// How many time chunks to run in parallel: `⌈len / 128⌉`, at most 1,024.
 ///
 /// A thread scans `len / chunks` steps in each of two passes; the combine pass walks the
 /// `chunks` summaries once per (channel, state). Short chunks give the GPU many threads and
 /// little sequential work each; the cap keeps the combine's walk short at 262,144 tokens.
 /// (Before the combine pass, each chunk folded every earlier summary itself and ⌈√len⌉ chunks
-/// balanced that: 0.59 ms per layer at N = 8,192 on the H200.) `selftest` times the heuristic
-/// against fixed chunk counts on every run.
+/// balanced that: 0.59 ms per layer at N = 8,192 on the H200.) The target was 64 steps until
+/// the scan staged B and C in shared memory, which made a step cheaper; the H200 then timed
+/// 64 chunks of 128 steps at 0.246 ms per layer at N = 8,192, 128 chunks of 64 at 0.260 and
+/// 256 of 32 at 0.341. `selftest` times the heuristic against fixed chunk counts on every run.
 pub fn chunks_for(batch: usize, len: usize, d_inner: usize) -> usize {
     let _ = (batch, d_inner);
     match CHUNKS_OVERRIDE.load(Ordering::Relaxed) {
@@ -55,6 +57,10 @@ pub fn chunks_for(batch: usize, len: usize, d_inner: usize) -> usize {
 /// The fused forward.
 pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
     let (batch, len, d_inner, d_state) = x.dims();
+    assert!(
+        d_state % 4 == 0,
+        "the fused scan stages B and C as vectors of 4 states: d_state must be a multiple of 4, got {d_state}"
+    );
     let chunks = chunks_for(batch, len, d_inner);
     let chunk_len = len.div_ceil(chunks.max(1)).max(1);
     let chunks = len.div_ceil(chunk_len).max(1);
