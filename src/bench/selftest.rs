@@ -48,6 +48,7 @@ pub struct Check {
 /// Variants measured for comparison only (see [`Check::in_use`]).
 pub const COMPARISON_ONLY: &[&str] = &[
     "burn-default",
+    "fp32-model",
     "chunked",
     "burn-flash-unit",
     "flash-ssmbench-rowwise",
@@ -88,12 +89,19 @@ impl SelftestPlan {
             // 16,384: the materialised scores hold exactly 2³¹ elements there.
             attention_lengths: vec![1, 7, 64, 1000, 4096, 16_384],
             timing_lengths: vec![8192, 65_536],
-            // At N = 8,192: Mamba's in_proj, out_proj and tied head (Eᵀ), LLaMA's FFN and head.
+            // At N = 8,192, every product of both models, each weight stored `[out, in]` as the
+            // models store it: LLaMA's q/k/v, o, gate/up and down; Mamba's in_proj (= gate/up's
+            // shape), x_proj, dt_proj and out_proj (= down's); the head (Eᵀ). The head's shape
+            // once more with the weight stored `[in, out]`, the layout the models used before,
+            // for comparison.
             model_matmuls: vec![
-                (8192, 512, 2048, false),
-                (8192, 1024, 512, false),
+                (8192, 512, 1536, true),
+                (8192, 512, 512, true),
+                (8192, 512, 2048, true),
+                (8192, 1024, 512, true),
+                (8192, 1024, 64, true),
+                (8192, 32, 1024, true),
                 (8192, 512, 32_000, true),
-                (8192, 512, 1024, false),
                 (8192, 512, 32_000, false),
             ],
             // LLaMA's 8 heads at 32,768: 8.6 × 10⁹ scores, offsets past 2³² from the fifth
