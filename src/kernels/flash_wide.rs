@@ -9,6 +9,9 @@
 //! 16,384 tokens × 8 heads on the H200. Requesting the next key tile before this tile's
 //! `P · V` ([`FlashKind::WidePrefetch`](super::attention::FlashKind)) saves another 7–18 %
 //! there (three H200 sessions); the book's self-check table has the committed run's times.
+//! Its softmax evaluates `exp` as CUDA's `__expf` (`fast_math`, as the scan kernels do): 40
+//! exponentials per thread and key tile; the kernel profile's time per layer at 8,192 tokens
+//! went from ≈ 2.50 to 2.42 ms (two H200 sessions), with the self-check's error unchanged.
 //!
 //! # Work split (head_dim 64)
 //! A cube of 256 threads owns `BQ` = 128 queries of one (batch, head); keys and values come in

@@ -23,13 +23,21 @@
 //! threads of a warp (consecutive channels) read and write them coalesced. With one chunk the
 //! first two launches are skipped and the kernel is the plain sequential scan.
 //!
-//! # Latency, not throughput
+//! # Per-step cost
 //! A step's arithmetic is a few hundred instructions, yet the self-check's one-chunk timing
-//! (20.3 ms for 8,192 steps on the H200) shows a step taking ≈ 2.5 µs, about 5,000 cycles:
-//! each step waited for its own u, Δ and z to come from device memory, since the compiler
-//! cannot move a load above the previous step's store to `out` (the buffers might alias). So
-//! the scan kernels request step t + 1's inputs at the top of step t and hold them in
-//! registers until the next iteration.
+//! (20.3 ms for 8,192 steps on the H200) showed a step taking ≈ 2.5 µs, about 5,000 cycles.
+//! Two changes, each timed on the H200 (one chunk / the chunked default, N = 8,192, 1,024
+//! channels):
+//! 1. each step waited for its own u, Δ and z to come from device memory, since the compiler
+//!    cannot move a load above the previous step's store to `out` (the buffers might alias);
+//!    the kernels now request step t + 1's inputs at the top of step t and hold them in
+//!    registers until the next iteration: 20.3 → 14.0 ms / 0.372 → 0.365 ms;
+//! 2. every thread read the step's 16 B (and 16 C) values with scalar loads of its own,
+//!    although all 128 channels of a cube read the same ones; they are now staged in shared
+//!    memory, 64 steps at a time, by the cube together ([`stage_rows`]), and read back as
+//!    vectors of 4: 14.0 → 4.5 ms / 0.365 → 0.26 ms.
+//!
+//! The second made a step cheap enough that longer chunks pay: see [`super::chunks_for`].
 //!
 //! Both kernels are launched unchecked: every global index is bounded by the guards on the
 //! channel (`ch < d_inner`) and the time range (`t < len`).

@@ -45,7 +45,10 @@ const MAX_CHUNKS: usize = 1024;
 /// balanced that: 0.59 ms per layer at N = 8,192 on the H200.) The target was 64 steps until
 /// the scan staged B and C in shared memory, which made a step cheaper; the H200 then timed
 /// 64 chunks of 128 steps at 0.246 ms per layer at N = 8,192, 128 chunks of 64 at 0.260 and
-/// 256 of 32 at 0.341. `selftest` times the heuristic against fixed chunk counts on every run.
+/// 256 of 32 at 0.341. At 65,536 the committed run timed the heuristic's 512 chunks at
+/// 1.53 ms against 1.36 for 64 or 256, so it is not the best count there; it is left as
+/// measured (a cap near 256 chunks is the next thing to time). `selftest` times the heuristic
+/// against fixed chunk counts on every run.
 pub fn chunks_for(batch: usize, len: usize, d_inner: usize) -> usize {
     let _ = (batch, d_inner);
     match CHUNKS_OVERRIDE.load(Ordering::Relaxed) {
