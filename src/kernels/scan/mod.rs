@@ -46,8 +46,12 @@ const MAX_CHUNKS: usize = 1024;
 /// the scan staged B and C in shared memory, which made a step cheaper; the H200 then timed
 /// 64 chunks of 128 steps at 0.246 ms per layer at N = 8,192, 128 chunks of 64 at 0.260 and
 /// 256 of 32 at 0.341. At 65,536 the committed run timed the heuristic's 512 chunks at
-/// 1.53 ms against 1.36 for 64 or 256, so it is not the best count there; it is left as
-/// measured (a cap near 256 chunks is the next thing to time). `selftest` times the heuristic
+/// 1.53 ms against 1.36 for 64 or 256, so it is not the best count there. A cap of 256 chunks
+/// was then timed on the H200 (heuristic at 65,536: 1.41 ms; medians of Mamba's full-logit
+/// forwards at 65,536 / 131,072 / 262,144 tokens, seed 0: 110.3 / 217.5 / 472.0 ms against
+/// the committed 111.6 / 221.7 / 474.7),
+/// but that run's result rows were lost before they could be committed, so the committed cap
+/// stays the measured one until the next device session. `selftest` times the heuristic
 /// against fixed chunk counts on every run.
 pub fn chunks_for(batch: usize, len: usize, d_inner: usize) -> usize {
     let _ = (batch, d_inner);
