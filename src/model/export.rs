@@ -3,9 +3,10 @@
 //! `MambaForCausalLM` and compare logits and hidden states.
 //!
 //! Layouts: the linear weights are stored `[out, in]` as in PyTorch and written as they are
-//! (q/k/v and gate/up split back out of their stacks); Mamba's depthwise conv weight `[channels, K]` becomes `[channels, 1, K]`; Δ's
-//! bias, kept apart here for the fused kernel, becomes `dt_proj.bias`. RoPE needs no
-//! permutation: the model rotates halves as HF does (see `model::rope`).
+//! (q/k/v and gate/up split back out of their stacks); Mamba's depthwise conv weight
+//! `[channels, K]` becomes `[channels, 1, K]`; Δ's bias, kept apart here for the fused kernel,
+//! becomes `dt_proj.bias`. RoPE needs no permutation: the model rotates halves as HF does (see
+//! `model::rope`).
 
 use std::{collections::BTreeMap, path::Path};
 
@@ -65,7 +66,7 @@ pub fn llama_state<B: Backend>(m: &Llama<B>) -> Named {
             format!("{p}.post_attention_layernorm.weight"),
             host(b.mlp_norm.weight.val()),
         );
-        // q, k, v (and gate, up) are stored side by side; HF keeps one matrix each.
+        // q, k, v (and gate, up) are stored stacked; HF keeps one matrix each.
         let (d, d_ff) = (b.attn.o.d_out(), b.mlp.down.weight.dims()[1]);
         let stacks = [
             (&b.attn.qkv, "self_attn", &["q", "k", "v"][..], d),

@@ -90,20 +90,3 @@ pub fn param<B: Backend, const D: usize>(
 ) -> Param<Tensor<B, D>> {
     Param::from_tensor(tensor(seed, name, shape, init, device))
 }
-
-/// A `Linear` weight drawn and stored in Hugging Face's `[out, in]` layout (so the export is
-/// the draw itself).
-pub fn linear_weight<B: Backend>(
-    seed: u64,
-    name: &str,
-    d_in: usize,
-    d_out: usize,
-    init: Init,
-    device: &B::Device,
-) -> Param<Tensor<B, 2>> {
-    let drawn = draw(seed, name, d_out * d_in, init);
-    Param::from_tensor(Tensor::from_data(
-        TensorData::new(drawn, [d_out, d_in]),
-        device,
-    ))
-}

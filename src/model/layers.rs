@@ -36,7 +36,8 @@ impl<B: Backend> Linear<B> {
         device: &B::Device,
     ) -> Self {
         Self {
-            weight: init::linear_weight(seed, &format!("{name}.weight"), d_in, d_out, init, device),
+            // Drawn in Hugging Face's `[out, in]` layout, so the export is the draw itself.
+            weight: init::param(seed, &format!("{name}.weight"), [d_out, d_in], init, device),
             bias: None,
         }
     }
@@ -50,10 +51,10 @@ impl<B: Backend> Linear<B> {
     /// run as one wider matmul that fills the GPU better than each alone, with nothing
     /// concatenated per forward pass. Every output element is the same dot product as in the
     /// layer's own [`Linear::forward`]; [`Linear::outputs`] gives a layer's weight back.
-    pub fn side_by_side(layers: Vec<Self>) -> Self {
+    pub fn stacked(layers: Vec<Self>) -> Self {
         assert!(
             layers.iter().all(|l| l.bias.is_none()),
-            "side-by-side projections are bias-free"
+            "stacked projections are bias-free"
         );
         let weights = layers.into_iter().map(|l| l.weight.val()).collect();
         // Detached: on an autodiff backend the concatenation is otherwise a node of a graph,
@@ -64,7 +65,7 @@ impl<B: Backend> Linear<B> {
         }
     }
 
-    /// The weight rows of outputs `range`: one layer of a [`Linear::side_by_side`] stack.
+    /// The weight rows of outputs `range`: one layer of a [`Linear::stacked`] stack.
     ///
     /// # Shapes
     /// `[range.len(), d_in]`

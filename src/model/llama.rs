@@ -73,7 +73,7 @@ impl LlamaConfig {
                         device,
                     ),
                     attn: Attention {
-                        qkv: Linear::side_by_side(vec![
+                        qkv: Linear::stacked(vec![
                             lin("self_attn.q_proj", d, d),
                             lin("self_attn.k_proj", d, d),
                             lin("self_attn.v_proj", d, d),
@@ -89,7 +89,7 @@ impl LlamaConfig {
                         device,
                     ),
                     mlp: SwiGlu {
-                        gate_up: Linear::side_by_side(vec![
+                        gate_up: Linear::stacked(vec![
                             lin("mlp.gate_proj", d, self.d_ff),
                             lin("mlp.up_proj", d, self.d_ff),
                         ]),
@@ -120,8 +120,8 @@ impl LlamaConfig {
 /// Multi-head causal self-attention with RoPE.
 #[derive(Module, Debug)]
 pub struct Attention<B: Backend> {
-    /// q_proj, k_proj and v_proj side by side (`[d_model, 3·d_model]`, see
-    /// [`Linear::side_by_side`]): one matmul for all three.
+    /// q_proj, k_proj and v_proj stacked (weight `[3·d_model, d_model]`, see
+    /// [`Linear::stacked`]): one matmul for all three.
     pub qkv: Linear<B>,
     pub o: Linear<B>,
     pub n_heads: usize,
@@ -265,7 +265,7 @@ impl<B: SsmBackend> Attention<B> {
 /// The SwiGLU feed-forward: down(SiLU(gate(x)) ⊙ up(x)).
 #[derive(Module, Debug)]
 pub struct SwiGlu<B: Backend> {
-    /// gate_proj and up_proj side by side (`[d_model, 2·d_ff]`, gate first).
+    /// gate_proj and up_proj stacked (weight `[2·d_ff, d_model]`, gate first).
     pub gate_up: Linear<B>,
     pub down: Linear<B>,
 }
@@ -320,9 +320,10 @@ impl<B: SsmBackend> CausalLm<B> for Llama<B> {
         let mut x = x;
         mark("embedding, RoPE tables");
         // Every residual add is followed by an RMSNorm (the next sub-layer's, or the final
-        // one), so the two run as one op: `(x, h) = (x + a, norm(x + a))`.
-        let first = self.blocks.first().map_or(&self.norm, |b| &b.attn_norm);
-        let mut h = first.forward(x.clone());
+        // one), so the two run as one op: `(x, h) = (x + a, norm(x + a))`. The norm before
+        // block i's attention, or the final one past the last block:
+        let attn_norm = |i: usize| self.blocks.get(i).map_or(&self.norm, |b| &b.attn_norm);
+        let mut h = attn_norm(0).forward(x.clone());
         mark("RMSNorm");
         for (i, block) in self.blocks.iter().enumerate() {
             let a = block
@@ -331,8 +332,7 @@ impl<B: SsmBackend> CausalLm<B> for Llama<B> {
             (x, h) = block.mlp_norm.forward_residual(x, a);
             mark("residual, RMSNorm");
             let m = block.mlp.forward(h);
-            let next = self.blocks.get(i + 1).map_or(&self.norm, |b| &b.attn_norm);
-            (x, h) = next.forward_residual(x, m);
+            (x, h) = attn_norm(i + 1).forward_residual(x, m);
             mark("residual, RMSNorm");
             if opts.hidden_states {
                 hidden.push(x.clone());

@@ -206,13 +206,13 @@ fn swiglu_reference_gates_the_up_half_with_silu_of_the_gate_half() {
 }
 
 #[test]
-fn side_by_side_projections_equal_each_layer_alone() {
+fn stacked_projections_equal_each_layer_alone() {
     use ssmbench::model::{init::Init, layers::Linear};
     let dev = Default::default();
     let a = Linear::<Flex>::new(1, "a", 6, 4, Init::Normal { std: 1.0 }, &dev);
     let b = Linear::<Flex>::new(1, "b", 6, 3, Init::Normal { std: 1.0 }, &dev);
     let x = normal(7, "x", [2, 5, 6]);
-    let stacked = Linear::side_by_side(vec![a.clone(), b.clone()]);
+    let stacked = Linear::stacked(vec![a.clone(), b.clone()]);
     // Each layer's weight comes back out of the stack unchanged.
     assert_eq!(host(stacked.outputs(0..4)), host(a.weight.val()));
     assert_eq!(host(stacked.outputs(4..7)), host(b.weight.val()));
@@ -235,7 +235,7 @@ fn side_by_side_projections_equal_each_layer_alone() {
     // gradient attribution).
     let a = Linear::<Ad>::new(1, "a", 6, 4, Init::Normal { std: 1.0 }, &dev);
     let b = Linear::<Ad>::new(1, "b", 6, 3, Init::Normal { std: 1.0 }, &dev);
-    assert_eq!(Linear::side_by_side(vec![a, b]).weight.dims(), [7, 6]);
+    assert_eq!(Linear::stacked(vec![a, b]).weight.dims(), [7, 6]);
 }
 
 #[test]

@@ -237,7 +237,7 @@ fn hidden_state_conventions_follow_hugging_face() {
 
 #[test]
 fn exported_llama_projections_are_the_ones_drawn_under_their_hugging_face_names() {
-    // q/k/v and gate/up are stored side by side; the export must split them back in order.
+    // q/k/v and gate/up are stored stacked; the export must split them back in order.
     use ssmbench::model::{
         export::llama_state,
         init::{Init, draw},

@@ -284,15 +284,15 @@ impl<B: SsmBackend> CausalLm<B> for Mamba<B> {
         let embeddings = opts.hidden_states.then(|| x.clone());
         mark("embedding");
         // Every residual add is followed by an RMSNorm (the next block's, or the final one),
-        // so the two run as one op: `(x, h) = (x + mixer(h), norm(x + mixer(h)))`.
-        let first = self.blocks.first().map_or(&self.norm, |b| &b.norm);
-        let mut h = first.forward(x.clone());
+        // so the two run as one op: `(x, h) = (x + mixer(h), norm(x + mixer(h)))`. The norm
+        // before block i, or the final one past the last block:
+        let norm = |i: usize| self.blocks.get(i).map_or(&self.norm, |b| &b.norm);
+        let mut h = norm(0).forward(x.clone());
         mark("RMSNorm");
         let mut x = x;
         for (i, block) in self.blocks.iter().enumerate() {
             let m = block.mixer.forward(h);
-            let next = self.blocks.get(i + 1).map_or(&self.norm, |b| &b.norm);
-            (x, h) = next.forward_residual(x, m);
+            (x, h) = norm(i + 1).forward_residual(x, m);
             mark("residual, RMSNorm");
             if opts.hidden_states {
                 hidden.push(x.clone());
