@@ -6,6 +6,7 @@ pub mod flops;
 pub mod maxlen;
 pub mod rows;
 pub mod selftest;
+mod selftest_attention;
 mod selftest_layers;
 mod selftest_matmul;
 mod selftest_wide;

@@ -38,9 +38,9 @@ fn compare_once<P: Platform, const D: usize>(
     );
 }
 
-/// RMSNorm over `[1, n, 512]` (alone and after a residual add), RoPE over LLaMA's strided `[1, 8, n, 64]` view of the fused
-/// q/k/v projection, and SwiGLU's gate over `[1, n, 2 × 1,024]`, at every scan length of the
-/// plan.
+/// RMSNorm over `[1, n, 512]` (alone and after a residual add), RoPE over LLaMA's strided
+/// `[1, 8, n, 64]` view of the fused q/k/v projection, and SwiGLU's gate over
+/// `[1, n, 2 × 1,024]`, at every scan length of the plan.
 pub(super) fn check_layers<P: Platform>(platform: &P, rec: &mut Recorder<'_>, plan: &SelftestPlan) {
     let device = platform.device();
     let seed = plan.seed;
