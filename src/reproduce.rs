@@ -184,7 +184,7 @@ pub fn kernel_choices<B: SsmBackend>() -> Vec<String> {
     if B::has_fused_kernels() {
         v.push(crate::kernels::attention::describe());
         v.push(
-            "selective scan: fused, time chunks = ⌈len / 128⌉ ≤ 1,024 (see kernels::scan::chunks_for)"
+            "selective scan: fused, time chunks = ⌈len / 128⌉ ≤ 256 (see kernels::scan::chunks_for)"
                 .into(),
         );
     }

@@ -95,3 +95,43 @@ pub fn mamba(d: &Dims, n: usize, last_only: bool) -> f64 {
     d.n_layers as f64 * (in_proj + conv + x_proj + dt_proj + scan + out_proj)
         + head(d, n, last_only)
 }
+
+/// One weight product of a forward: every one of the `n` positions times a `k × cols` weight,
+/// `count` times per forward (once per layer, once for the head).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WeightProduct {
+    pub role: &'static str,
+    pub k: usize,
+    pub cols: usize,
+    pub count: usize,
+}
+
+/// The weight products of one forward, as the models compute them (q/k/v in one product,
+/// gate and up in one): the FP32 matmul problems whose speed decides most of a forward's time.
+pub fn weight_products(model: &str, d: &Dims) -> Vec<WeightProduct> {
+    let p = |role, k, cols, count| WeightProduct {
+        role,
+        k,
+        cols,
+        count,
+    };
+    let (dm, l) = (d.d_model, d.n_layers);
+    let mut v = if model == "llama" {
+        vec![
+            p("q/k/v", dm, 3 * dm, l),
+            p("o_proj", dm, dm, l),
+            p("gate/up", dm, 2 * d.d_ff, l),
+            p("down", d.d_ff, dm, l),
+        ]
+    } else {
+        let di = d.d_inner;
+        vec![
+            p("in_proj", dm, 2 * di, l),
+            p("x_proj", di, d.dt_rank + 2 * d.d_state, l),
+            p("dt_proj", d.dt_rank, di, l),
+            p("out_proj", di, dm, l),
+        ]
+    };
+    v.push(p("head", dm, d.vocab, 1));
+    v
+}

@@ -8,7 +8,7 @@ pub mod rows;
 pub mod selftest;
 mod selftest_attention;
 mod selftest_layers;
-mod selftest_matmul;
+pub(crate) mod selftest_matmul;
 mod selftest_wide;
 pub mod summary;
 pub mod sweep;

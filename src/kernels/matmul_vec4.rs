@@ -9,6 +9,16 @@
 //! consecutive rows (`4·ty + i` and `64 + 4·ty + i`) and likewise its 8 columns, so a step
 //! is four 128-bit loads (`Vector<f32, 4>`) for the same 64 FMAs.
 //!
+//! # Tried around it, and not kept
+//! On the LM head's product (`[8192, 512] · [512, 32000]ᵀ`, both operands contiguous along
+//! k) this kernel takes 127 registers per thread (NVRTC and the driver, on the H200): two
+//! cubes share an SM. Variants timed on every model product at N = 8,192, all slower or
+//! level on the products the models run: 512-thread cubes with a 256 × 128 or 128 × 256 tile
+//! (capped at 128 registers by their launch bound; head 7.71 / 7.85 ms against 6.55),
+//! two shared buffers per operand with one barrier per step (7.96), and k-slices of 8
+//! instead of 16 (125 registers; head 6.62–6.67 ms, and far slower on narrow products in one
+//! of two builds). cuBLAS, timed on the same GPU (`peers/gemm_bench.py`), takes 5.63 ms.
+//!
 //! # Shared-memory layout
 //! Both slices are stored k-major as vectors of 4 consecutive rows (or columns): `BK` lines
 //! of 32 vectors, padded to 33 so that the staging writes of a k-contiguous operand (8

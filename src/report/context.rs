@@ -107,6 +107,8 @@ pub struct BookContext {
     pub parity: Records,
     pub selftest: Records,
     pub selftest_rev: String,
+    /// ssmbench's FP32 matmul kernels beside cuBLAS on the models' weight products.
+    pub gemm: super::gemm::GemmView,
     pub claims: Vec<Claim>,
     pub tally: Tally,
     pub tolerance: f64,
@@ -359,7 +361,23 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
     let maxlen = read_rows(&artifacts.join("perf").join("maxlen.csv"))?;
     let breakdown =
         crate::bench::breakdown::read_breakdown(&artifacts.join("perf").join("breakdown.csv"))?;
+    // Each model's fastest path at the self-check's matmul length.
+    let forwards: Vec<(&str, f64)> = [("llama", "flash"), ("mamba", "fused scan")]
+        .iter()
+        .filter_map(|&(model, path)| {
+            peer_rows
+                .iter()
+                .find(|p| p.ours_path == path && p.n == super::gemm::N)
+                .map(|p| (model, p.ours_median_ms))
+        })
+        .collect();
+    let gemm = super::gemm::view(
+        &selftest,
+        &read_records(&artifacts.join("peers").join("gemm_bench.csv"))?,
+        &forwards,
+    );
     Ok(BookContext {
+        gemm,
         run,
         targets: super::perf::targets(&peer_rows, &maxlen, &ours),
         breakdown: super::perf::breakdown_groups(&breakdown),

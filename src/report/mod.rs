@@ -8,6 +8,7 @@ pub mod claims;
 mod claims_repr;
 pub mod context;
 pub mod format;
+pub mod gemm;
 pub mod paper;
 pub mod perf;
 pub mod plots;

@@ -224,3 +224,57 @@ fn smoke_run_is_deterministic_and_its_chapters_match_their_snapshots() {
     let _ = std::fs::remove_dir_all(a);
     let _ = std::fs::remove_dir_all(b);
 }
+
+#[test]
+fn matmul_comparison_joins_shapes_names_roles_and_sums_a_forward() {
+    use ssmbench::bench::flops::{Dims, weight_products};
+    use ssmbench::report::gemm;
+    use std::collections::BTreeMap;
+    let rec = |pairs: &[(&str, String)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    };
+    // Every weight product of both models, ours at 2 ms and cuBLAS at 1 ms, plus one row
+    // of another check that must be ignored.
+    let mut selftest = Vec::new();
+    let mut cublas = Vec::new();
+    for (model, d) in [("llama", Dims::PAPER_LLAMA), ("mamba", Dims::PAPER_MAMBA)] {
+        for p in weight_products(model, &d) {
+            let row = rec(&[
+                ("check", "matmul".into()),
+                ("variant", "fp32-model-rhsT".into()),
+                ("n", gemm::N.to_string()),
+                ("channels", p.cols.to_string()),
+                ("quantity", format!("sampled k={}", p.k)),
+                ("fast_ms", "2.0".into()),
+            ]);
+            if !selftest.contains(&row) {
+                selftest.push(row);
+                cublas.push(rec(&[
+                    ("m", gemm::N.to_string()),
+                    ("k", p.k.to_string()),
+                    ("n", p.cols.to_string()),
+                    ("rhs", "out_in".into()),
+                    ("median_ms", "1.0".into()),
+                ]));
+            }
+        }
+    }
+    selftest.push(rec(&[
+        ("check", "scan".into()),
+        ("variant", "fused".into()),
+    ]));
+    let v = gemm::view(&selftest, &cublas, &[("mamba", 100.0)]);
+    assert_eq!(v.rows.len(), selftest.len() - 1);
+    let shared = v.rows.iter().find(|r| r.k == 512 && r.n == 2048).unwrap();
+    assert_eq!(shared.roles, "LLaMA gate/up, Mamba in_proj");
+    assert_eq!(shared.ratio, Some(2.0));
+    let mamba = v.totals.iter().find(|t| t.model == "Mamba").unwrap();
+    // 4 products × 8 layers + the head, at 2 ms and at 1 ms.
+    assert_eq!((mamba.ours_ms, mamba.cublas_ms), (66.0, Some(33.0)));
+    assert_eq!(mamba.forward_at_cublas_ms, Some(100.0 - 66.0 + 33.0));
+    let llama = v.totals.iter().find(|t| t.model == "LLaMA").unwrap();
+    assert_eq!(llama.forward_ms, None);
+}

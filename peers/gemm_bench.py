@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Time PyTorch's FP32 matmul (cuBLAS, TF32 off) on the models' own products.
+
+ssmbench's FP32 matmul kernels are written in CubeCL; the one thing that
+says how far they are from what the vendor library reaches on the same GPU
+is the vendor library on the same problems. This script times
+``torch.mm`` in strict FP32 on every matrix product of the two models'
+forward at N = 8,192 (the list ``ssmbench selftest`` checks and times
+itself), with the weight stored ``[out, in]`` as both stacks store it (and
+the head once more ``[in, out]``), and writes one row per problem:
+
+    stack,m,k,n,rhs,median_ms,tflops,runs,device,driver,software,timestamp
+
+``rhs`` is ``out_in`` (multiplied transposed) or ``in_out``. Protocol:
+operands drawn once from a fixed seed; 3 warm-up products; ``--runs``
+timed products, each between ``torch.cuda.synchronize()`` calls around
+``time.perf_counter()`` (as ssmbench times its own); the median is kept.
+"""
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hf_common  # noqa: E402
+
+# (m, k, n, weight stored [out, in]): q/k/v, o, gate/up and in_proj, down and
+# out_proj, x_proj, dt_proj, the head, and the head stored [in, out].
+SHAPES = [
+    (8192, 512, 1536, True),
+    (8192, 512, 512, True),
+    (8192, 512, 2048, True),
+    (8192, 1024, 512, True),
+    (8192, 1024, 64, True),
+    (8192, 32, 1024, True),
+    (8192, 512, 32000, True),
+    (8192, 512, 32000, False),
+]
+
+COLUMNS = ["stack", "m", "k", "n", "rhs", "median_ms", "tflops", "runs",
+           "device", "driver", "software", "timestamp"]
+
+
+def parse_args(argv=None):
+    """Command-line interface."""
+    p = argparse.ArgumentParser(
+        description="Time torch.mm (cuBLAS) in strict FP32 on the models' "
+                    "matrix products at N = 8,192.")
+    p.add_argument("--out", required=True, metavar="CSV", help="output CSV")
+    p.add_argument("--runs", type=int, default=5, help="timed products")
+    p.add_argument("--device", default=None, help="cuda or cpu")
+    return p.parse_args(argv)
+
+
+def time_product(a, b, out, runs, sync):
+    """Median milliseconds of ``runs`` synchronised products."""
+    for _ in range(3):
+        torch.mm(a, b, out=out)
+    times = []
+    for _ in range(runs):
+        sync()
+        start = time.perf_counter()
+        torch.mm(a, b, out=out)
+        sync()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def main(argv=None):
+    """Times every shape and writes the CSV."""
+    args = parse_args(argv)
+    fp32 = hf_common.strict_fp32()
+    device = hf_common.pick_device(args.device)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    name = hf_common.device_name(device)
+    driver = hf_common.driver_version()
+    software = hf_common.software_string([f"cublas via torch.mm; {fp32}"])
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    gen = torch.Generator(device="cpu").manual_seed(0)
+    rows = []
+    for m, k, n, out_in in SHAPES:
+        a = torch.randn(m, k, generator=gen).to(device)
+        if out_in:
+            b = torch.randn(n, k, generator=gen).to(device).t()
+        else:
+            b = torch.randn(k, n, generator=gen).to(device)
+        out = torch.empty(m, n, device=device)
+        ms = time_product(a, b, out, args.runs, sync)
+        tflops = 2.0 * m * k * n / (ms * 1e-3) / 1e12
+        rhs = "out_in" if out_in else "in_out"
+        print(f"{m}x{k}x{n} ({rhs}): {ms:.3f} ms, {tflops:.1f} TFLOP/s",
+              flush=True)
+        rows.append(["cublas", m, k, n, rhs, f"{ms:.4f}", f"{tflops:.2f}",
+                     args.runs, name, driver, software, stamp])
+        del a, b, out
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(args.out).with_suffix(".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(COLUMNS)
+        w.writerows(rows)
+    tmp.replace(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+//! The Performance chapter's comparison of ssmbench's FP32 matmul kernels with cuBLAS on the
+//! models' own weight products at N = 8,192: the tuned kernel's time from the self-check
+//! (`selftest/selftest.csv`) beside PyTorch's `torch.mm` with TF32 off
+//! (`peers/gemm_bench.csv`, written by `peers/gemm_bench.py` on the same GPU), and what the
+//! products of one forward add up to on each.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::context::Records;
+use crate::bench::{
+    flops::{Dims, weight_products},
+    selftest_matmul::SAMPLED_QUANTITY,
+};
+
+/// The number of rows (tokens) of the timed products: the self-check's and the peer script's.
+pub const N: usize = 8192;
+
+/// One problem shape, both stacks.
+#[derive(Clone, Debug, Serialize)]
+pub struct GemmRow {
+    /// The products of the two models with this shape ("LLaMA gate/up, Mamba in_proj").
+    pub roles: String,
+    pub m: usize,
+    pub k: usize,
+    pub n: usize,
+    /// Whether the weight is stored `[out, in]` (the models' layout) or `[in, out]`.
+    pub out_in: bool,
+    pub ours_ms: f64,
+    pub ours_tflops: f64,
+    pub cublas_ms: Option<f64>,
+    pub cublas_tflops: Option<f64>,
+    /// ssmbench ÷ cuBLAS time (above 1: cuBLAS is faster).
+    pub ratio: Option<f64>,
+}
+
+/// The weight products of one forward at the self-check's N, summed.
+#[derive(Clone, Debug, Serialize)]
+pub struct GemmTotal {
+    pub model: String,
+    pub ours_ms: f64,
+    pub cublas_ms: Option<f64>,
+    /// The fastest path's median forward at the same N, from the benchmark rows.
+    pub forward_ms: Option<f64>,
+    /// That forward with its weight products at cuBLAS's times instead of ssmbench's: an
+    /// estimate (the rest of the forward as measured, plus cuBLAS's products).
+    pub forward_at_cublas_ms: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct GemmView {
+    pub rows: Vec<GemmRow>,
+    pub totals: Vec<GemmTotal>,
+    /// The cuBLAS rows' device and software, as recorded.
+    pub cublas_device: String,
+    pub cublas_software: String,
+}
+
+fn field<T: std::str::FromStr>(r: &BTreeMap<String, String>, key: &str) -> Option<T> {
+    r.get(key)?.trim().parse().ok()
+}
+
+/// Joins the self-check's model-shape rows with the cuBLAS rows; empty without the former.
+/// `forward_ms` gives each model's (`llama`, `mamba`) fastest median forward at the
+/// self-check's N, where measured.
+pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(&str, f64)]) -> GemmView {
+    let models = [("llama", Dims::PAPER_LLAMA), ("mamba", Dims::PAPER_MAMBA)];
+    let mut rows = Vec::new();
+    for r in selftest {
+        if r.get("check").map(String::as_str) != Some("matmul") {
+            continue;
+        }
+        let variant = r.get("variant").map_or("", String::as_str);
+        let out_in = match variant {
+            "fp32-model-rhsT" => true,
+            "fp32-model" => false,
+            _ => continue,
+        };
+        let (Some(m), Some(n), Some(k), Some(ours_ms)) = (
+            field::<usize>(r, "n"),
+            field::<usize>(r, "channels"),
+            r.get("quantity")
+                .and_then(|q| q.strip_prefix(SAMPLED_QUANTITY))
+                .and_then(|k| k.parse::<usize>().ok()),
+            field::<f64>(r, "fast_ms"),
+        ) else {
+            continue;
+        };
+        let mut roles: Vec<String> = Vec::new();
+        for (model, d) in &models {
+            for p in weight_products(model, d) {
+                if p.k != k || p.cols != n {
+                    continue;
+                }
+                let role = if p.role == "head" {
+                    "LM head".to_string()
+                } else {
+                    format!("{} {}", super::format::model_name(model), p.role)
+                };
+                if !roles.contains(&role) {
+                    roles.push(role);
+                }
+            }
+        }
+        let cublas_ms = cublas
+            .iter()
+            .find(|c| {
+                field::<usize>(c, "m") == Some(m)
+                    && field::<usize>(c, "k") == Some(k)
+                    && field::<usize>(c, "n") == Some(n)
+                    && c.get("rhs").map(String::as_str)
+                        == Some(if out_in { "out_in" } else { "in_out" })
+            })
+            .and_then(|c| field::<f64>(c, "median_ms"));
+        let tflops = |ms: f64| 2.0 * (m * k * n) as f64 / (ms * 1e-3) / 1e12;
+        rows.push(GemmRow {
+            roles: roles.join(", "),
+            m,
+            k,
+            n,
+            out_in,
+            ours_ms,
+            ours_tflops: tflops(ours_ms),
+            cublas_ms,
+            cublas_tflops: cublas_ms.map(tflops),
+            ratio: cublas_ms.map(|c| ours_ms / c),
+        });
+    }
+    // One forward's products, in the layout the models use.
+    let totals = models
+        .iter()
+        .filter_map(|(model, d)| {
+            let mut ours = 0.0;
+            let mut theirs = Some(0.0);
+            for p in weight_products(model, d) {
+                let row = rows
+                    .iter()
+                    .find(|r| r.out_in && r.m == N && r.k == p.k && r.n == p.cols)?;
+                ours += row.ours_ms * p.count as f64;
+                theirs = theirs
+                    .zip(row.cublas_ms)
+                    .map(|(t, c)| t + c * p.count as f64);
+            }
+            let forward = forward_ms
+                .iter()
+                .find(|(m, _)| m == model)
+                .map(|(_, ms)| *ms);
+            Some(GemmTotal {
+                model: super::format::model_name(model),
+                ours_ms: ours,
+                cublas_ms: theirs,
+                forward_ms: forward,
+                forward_at_cublas_ms: forward.zip(theirs).map(|(f, c)| f - ours + c),
+            })
+        })
+        .collect();
+    let first = cublas.first();
+    let text = |key: &str| first.and_then(|c| c.get(key)).cloned().unwrap_or_default();
+    GemmView {
+        rows,
+        totals,
+        cublas_device: text("device"),
+        cublas_software: text("software"),
+    }
+}
