@@ -17,7 +17,9 @@
 //! (capped at 128 registers by their launch bound; head 7.71 / 7.85 ms against 6.55),
 //! two shared buffers per operand with one barrier per step (7.96), and k-slices of 8
 //! instead of 16 (125 registers; head 6.62–6.67 ms, and far slower on narrow products in one
-//! of two builds). cuBLAS, timed on the same GPU (`peers/gemm_bench.py`), takes 5.63 ms.
+//! of two builds), and row tiles first in the grid, so that cubes running together share a
+//! weight tile (6.545 ms against 6.551: the order in which the weight is streamed is not
+//! what limits it). cuBLAS, timed on the same GPU (`peers/gemm_bench.py`), takes 5.63 ms.
 //!
 //! # Shared-memory layout
 //! Both slices are stored k-major as vectors of 4 consecutive rows (or columns): `BK` lines
