@@ -3,18 +3,19 @@
 
 ssmbench's FP32 matmul kernels are written in CubeCL; the one thing that
 says how far they are from what the vendor library reaches on the same GPU
-is the vendor library on the same problems. This script times
-``torch.mm`` in strict FP32 on every matrix product of the two models'
-forward at N = 8,192 (the list ``ssmbench selftest`` checks and times
-itself), with the weight stored ``[out, in]`` as both stacks store it (and
-the head once more ``[in, out]``), and writes one row per problem:
+is the vendor library on the same problems. This script times ``torch.mm``
+in strict FP32 on the products ``ssmbench selftest`` timed with its own
+kernels, read from its CSV (``--selftest``: the rows of check ``matmul``,
+variant ``fp32-model-rhsT`` for a weight stored ``[out, in]`` and multiplied
+transposed, as both stacks store it, or ``fp32-model`` for ``[in, out]``),
+and writes one row per problem:
 
     stack,m,k,n,rhs,median_ms,tflops,runs,device,driver,software,timestamp
 
-``rhs`` is ``out_in`` (multiplied transposed) or ``in_out``. Protocol:
-operands drawn once from a fixed seed; 3 warm-up products; ``--runs``
-timed products, each between ``torch.cuda.synchronize()`` calls around
-``time.perf_counter()`` (as ssmbench times its own); the median is kept.
+``rhs`` is ``out_in`` or ``in_out``. Protocol: operands drawn once from a
+fixed seed; 3 warm-up products; ``--runs`` timed products, each between
+``torch.cuda.synchronize()`` calls around ``time.perf_counter()`` (as
+ssmbench times its own); the median is kept.
 """
 
 import argparse
@@ -30,18 +31,10 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hf_common  # noqa: E402
 
-# (m, k, n, weight stored [out, in]): q/k/v, o, gate/up and in_proj, down and
-# out_proj, x_proj, dt_proj, the head, and the head stored [in, out].
-SHAPES = [
-    (8192, 512, 1536, True),
-    (8192, 512, 512, True),
-    (8192, 512, 2048, True),
-    (8192, 1024, 512, True),
-    (8192, 1024, 64, True),
-    (8192, 32, 1024, True),
-    (8192, 512, 32000, True),
-    (8192, 512, 32000, False),
-]
+# The self-check's variant names for the two weight layouts, and the prefix of
+# its quantity column, which carries the shared dimension k.
+LAYOUTS = {"fp32-model-rhsT": True, "fp32-model": False}
+K_PREFIX = "sampled k="
 
 COLUMNS = ["stack", "m", "k", "n", "rhs", "median_ms", "tflops", "runs",
            "device", "driver", "software", "timestamp"]
@@ -52,10 +45,30 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(
         description="Time torch.mm (cuBLAS) in strict FP32 on the models' "
                     "matrix products at N = 8,192.")
+    p.add_argument("--selftest", required=True, metavar="CSV",
+                   help="ssmbench's selftest.csv, whose model-shape matmul "
+                        "rows name the products to time")
     p.add_argument("--out", required=True, metavar="CSV", help="output CSV")
     p.add_argument("--runs", type=int, default=5, help="timed products")
     p.add_argument("--device", default=None, help="cuda or cpu")
     return p.parse_args(argv)
+
+
+def shapes_from(selftest):
+    """(m, k, n, weight stored [out, in]) of the self-check's model products."""
+    shapes = []
+    with open(selftest, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            quantity = row.get("quantity", "")
+            if (row.get("check") == "matmul" and row.get("variant") in LAYOUTS
+                    and quantity.startswith(K_PREFIX)):
+                shapes.append((int(row["n"]), int(quantity[len(K_PREFIX):]),
+                               int(row["channels"]), LAYOUTS[row["variant"]]))
+    if not shapes:
+        sys.exit(f"{selftest}: no model-shape matmul rows (variant fp32-model"
+                 f"[-rhsT], quantity '{K_PREFIX}K'); run `ssmbench selftest` "
+                 "on the GPU first")
+    return shapes
 
 
 def time_product(a, b, out, runs, sync):
@@ -75,6 +88,7 @@ def time_product(a, b, out, runs, sync):
 def main(argv=None):
     """Times every shape and writes the CSV."""
     args = parse_args(argv)
+    shapes = shapes_from(args.selftest)
     fp32 = hf_common.strict_fp32()
     device = hf_common.pick_device(args.device)
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
@@ -84,7 +98,7 @@ def main(argv=None):
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     gen = torch.Generator(device="cpu").manual_seed(0)
     rows = []
-    for m, k, n, out_in in SHAPES:
+    for m, k, n, out_in in shapes:
         a = torch.randn(m, k, generator=gen).to(device)
         if out_in:
             b = torch.randn(n, k, generator=gen).to(device).t()

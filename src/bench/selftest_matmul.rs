@@ -11,7 +11,8 @@ use crate::backend::{Platform, SsmBackend};
 /// on the host): a fixed, seeded sample.
 const SAMPLED_ENTRIES: usize = 512;
 /// The quantity column of these rows: sampled entries, and the shared dimension (the row
-/// records m as `n` and the product's columns as `channels`).
+/// records m as `n` and the product's columns as `channels`). `peers/gemm_bench.py` reads
+/// the shapes it times with cuBLAS from these rows, and the report joins the two by them.
 pub const SAMPLED_QUANTITY: &str = "sampled k=";
 /// Timed products per problem (after one warm-up); the median is recorded.
 const TIMED_RUNS: usize = 5;
