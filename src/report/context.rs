@@ -120,6 +120,8 @@ pub struct BookContext {
     pub profile: Profile,
     /// The share of the largest attribution a token must exceed to count as effective.
     pub attribution_threshold: f64,
+    /// The performance issue's time target for Mamba at N = 8,192, ms.
+    pub mamba_target_ms: f64,
 }
 
 fn read_records(path: &Path) -> Result<Records> {
@@ -399,6 +401,7 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
         paper: super::paper::view(),
         profile,
         attribution_threshold: crate::analysis::context::ATTRIBUTION_THRESHOLD,
+        mamba_target_ms: super::perf::MAMBA_TARGET_MS,
         environment,
         corpus,
         efficiency,
