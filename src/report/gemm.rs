@@ -61,6 +61,38 @@ fn field<T: std::str::FromStr>(r: &BTreeMap<String, String>, key: &str) -> Optio
     r.get(key)?.trim().parse().ok()
 }
 
+/// The products of both models with a `k × n` weight ("LLaMA gate/up, Mamba in_proj").
+fn roles(models: &[(&str, Dims)], k: usize, n: usize) -> String {
+    let mut roles: Vec<String> = Vec::new();
+    for (model, d) in models {
+        for p in weight_products(model, d) {
+            let role = if p.role == "head" {
+                "LM head".to_string()
+            } else {
+                format!("{} {}", super::format::model_name(model), p.role)
+            };
+            if p.k == k && p.cols == n && !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+    }
+    roles.join(", ")
+}
+
+/// cuBLAS's median time for `(m, k, n)` with the weight stored `[out, in]` or not, if timed.
+fn cublas_time(cublas: &Records, (m, k, n): (usize, usize, usize), out_in: bool) -> Option<f64> {
+    let rhs = if out_in { "out_in" } else { "in_out" };
+    cublas
+        .iter()
+        .find(|c| {
+            field::<usize>(c, "m") == Some(m)
+                && field::<usize>(c, "k") == Some(k)
+                && field::<usize>(c, "n") == Some(n)
+                && c.get("rhs").map(String::as_str) == Some(rhs)
+        })
+        .and_then(|c| field::<f64>(c, "median_ms"))
+}
+
 /// Joins the self-check's model-shape rows with the cuBLAS rows; empty without the former.
 /// `forward_ms` gives each model's (`llama`, `mamba`) fastest median forward at the
 /// self-check's N, where measured.
@@ -87,35 +119,10 @@ pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(&str, f64)]) ->
         ) else {
             continue;
         };
-        let mut roles: Vec<String> = Vec::new();
-        for (model, d) in &models {
-            for p in weight_products(model, d) {
-                if p.k != k || p.cols != n {
-                    continue;
-                }
-                let role = if p.role == "head" {
-                    "LM head".to_string()
-                } else {
-                    format!("{} {}", super::format::model_name(model), p.role)
-                };
-                if !roles.contains(&role) {
-                    roles.push(role);
-                }
-            }
-        }
-        let cublas_ms = cublas
-            .iter()
-            .find(|c| {
-                field::<usize>(c, "m") == Some(m)
-                    && field::<usize>(c, "k") == Some(k)
-                    && field::<usize>(c, "n") == Some(n)
-                    && c.get("rhs").map(String::as_str)
-                        == Some(if out_in { "out_in" } else { "in_out" })
-            })
-            .and_then(|c| field::<f64>(c, "median_ms"));
+        let cublas_ms = cublas_time(cublas, (m, k, n), out_in);
         let tflops = |ms: f64| 2.0 * (m * k * n) as f64 / (ms * 1e-3) / 1e12;
         rows.push(GemmRow {
-            roles: roles.join(", "),
+            roles: roles(&models, k, n),
             m,
             k,
             n,
