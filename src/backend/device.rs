@@ -261,10 +261,12 @@ fn cuda_platform(info: DeviceInfo) -> CudaPlatform {
 /// found in the cache) to that file, for reading register use and spills off the device.
 /// `SSMBENCH_KERNEL_PROFILE=<file>` runs every kernel launch synchronously and appends its
 /// device time to that file (a per-kernel profile; the timings of such a run mean nothing).
+/// `SSMBENCH_AUTOTUNE_LOG=<file>` appends what Burn's own autotuner (fused element-wise and
+/// reduction kernels; not ssmbench's matmul tuner) measured and chose.
 pub fn configure_runtime() {
     use cubecl::config::{
-        CubeClRuntimeConfig, RuntimeConfig, cache::CacheConfig, compilation::CompilationLogLevel,
-        profiling::ProfilingLogLevel,
+        CubeClRuntimeConfig, RuntimeConfig, autotune::AutotuneLogLevel, cache::CacheConfig,
+        compilation::CompilationLogLevel, profiling::ProfilingLogLevel,
     };
     let mut config = CubeClRuntimeConfig::default();
     config.compilation.cache = Some(CacheConfig::File(
@@ -273,6 +275,10 @@ pub fn configure_runtime() {
     if let Some(file) = std::env::var_os("SSMBENCH_KERNEL_LOG") {
         config.compilation.logger.level = CompilationLogLevel::Full;
         config.compilation.logger.file = Some(file.into());
+    }
+    if let Some(file) = std::env::var_os("SSMBENCH_AUTOTUNE_LOG") {
+        config.autotune.logger.level = AutotuneLogLevel::Full;
+        config.autotune.logger.file = Some(file.into());
     }
     if let Some(file) = std::env::var_os("SSMBENCH_KERNEL_PROFILE") {
         config.profiling.logger.level = ProfilingLogLevel::Basic;
