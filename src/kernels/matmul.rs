@@ -11,10 +11,18 @@
 //! product computed in f64 on the host ([`super::matmul_referee`]; a candidate that disagrees is
 //! rejected, and a shape no candidate gets right is an error, never a silent fallback), and the
 //! agreeing ones are timed (device synchronised, three runs after one warm-up) and the fastest
-//! kept; the choices are recorded with the results. A problem of a size class already tuned
-//! (see [`Key::class`]) first tries that class's kernel, checked the same way against its own
-//! sampled entries, and is tuned in full only if it disagrees. The first forward of every
-//! benchmark configuration is a discarded warm-up, so tuning never lands in a timed run.
+//! kept; the choices are recorded with the results. The first forward of every benchmark
+//! configuration is a discarded warm-up, so tuning never lands in a timed run.
+//!
+//! # What tuning costs
+//! Each new problem shape is tuned in full, compiling cubek's candidates for it. The
+//! representation analysis meets new shapes with every session length: on the H200 its
+//! process tuned 61 shapes in 83.6 s of its 140 s (`SSMBENCH_TUNE_LOG`), most of its first
+//! seed. Giving a shape the kernel of an already-tuned shape of the same size class (extents
+//! rounded up to 2^j or 3·2^j), after checking it on the shape's own sampled entries, was
+//! tried: 26 of the 61 shapes took that path, but the one run measured (199 s) was on a machine
+//! with a cold kernel cache and a slower host (its seeds after the first, which tune nothing,
+//! were 30 % slower), so the saving was not shown and the change was not kept.
 
 use std::{collections::BTreeMap, sync::Mutex, time::Instant};
 
@@ -109,41 +117,7 @@ impl std::fmt::Display for Key {
     }
 }
 
-impl Key {
-    /// The size class of the problem: its row, shared and column extents each rounded up to
-    /// the next size of the form 2^j or 3·2^j (batch axes, layouts and alignment kept as they
-    /// are). Problems of one class are given the kernel tuned for the first of them, once it
-    /// has computed their own sampled entries correctly ([`reuse`]). Every extent of the
-    /// benchmark's problems is already of that form (the paper's N are powers of two, the
-    /// models' widths 32 to 2,048) except the vocabulary, alone in its class, so each of them
-    /// is tuned on itself; the analysis's session lengths are not, and share.
-    fn class(&self) -> Key {
-        let extent = |x: usize| {
-            let p = x.next_power_of_two();
-            let three = p / 4 * 3;
-            if three > 0 && x <= three { three } else { p }
-        };
-        let round = |shape: &[usize]| {
-            let mut s = shape.to_vec();
-            let r = s.len();
-            for d in s.iter_mut().skip(r.saturating_sub(2)) {
-                *d = extent(*d);
-            }
-            s
-        };
-        Key {
-            lhs: round(&self.lhs),
-            rhs: round(&self.rhs),
-            ..self.clone()
-        }
-    }
-}
-
-/// Per problem: the kernel kept and how it was chosen (the candidates' times, or the problem
-/// of the same class it was tuned on).
 static CHOICES: Mutex<BTreeMap<Key, (usize, String)>> = Mutex::new(BTreeMap::new());
-/// Per size class: the kernel tuned on its first problem, and that problem.
-static CLASS_CHOICES: Mutex<BTreeMap<Key, (usize, Key)>> = Mutex::new(BTreeMap::new());
 
 /// Row-major, or row-major with only the last two axes swapped (a transposed matrix): the two
 /// layouts the unit kernels read directly. Anything else is copied to contiguous first.
@@ -244,24 +218,6 @@ fn poison(t: &Cube) {
 /// orders larger.
 const AGREEMENT: f64 = 1e-4;
 
-/// Runs candidate `idx` (tuned on another problem of the same class) into `out` and checks
-/// this problem's sampled entries against f64; the deviation if it agrees. Cheaper than a full
-/// [`tune`] by the other candidates' compilations and timings: the analysis meets a new
-/// problem shape for every session length, and tuning each one cost most of its first seed.
-fn reuse<const D: usize>(idx: usize, lhs: &Cube, rhs: &Cube, out: &Cube) -> Option<f64> {
-    let exact = matmul_referee::sample::<D>(lhs, rhs);
-    poison(out);
-    // As in `tune`: a kernel that cannot be built for this shape panics inside the launch.
-    let launched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        launch(&candidates()[idx], lhs.clone(), rhs.clone(), out.clone())
-    }));
-    if !matches!(launched, Ok(Ok(()))) || !sync(out) {
-        return None;
-    }
-    let dev = matmul_referee::deviation::<D>(out, &exact);
-    (dev <= AGREEMENT).then_some(dev)
-}
-
 /// Checks every candidate against the host's sampled f64 product and times those that agree,
 /// each writing into `out` (the product's own buffer, poisoned first); returns the fastest
 /// one's index, or `None` (with the report) if none agreed.
@@ -324,41 +280,26 @@ pub fn matmul_fp32<const D: usize>(
         vector_aligned: matmul_double::eligible(&lhs, &rhs, &out),
     };
     let chosen = CHOICES.lock().unwrap().get(&key).map(|c| c.0);
-    if let Some(i) = chosen {
-        launch(&candidates()[i], lhs, rhs, out.clone())
-            .expect("tuned FP32 matmul failed to launch");
-        return super::wrap(out);
-    }
-    let class = key.class();
-    let sibling = CLASS_CHOICES.lock().unwrap().get(&class).cloned();
-    // The class's kernel, if it computes this problem's sampled entries correctly: `out` then
-    // already holds the product.
-    if let Some((i, tuned_on)) = sibling
-        && let Some(dev) = reuse::<D>(i, &lhs, &rhs, &out)
-    {
-        let report = format!("as tuned for {tuned_on} (deviation here {dev:.0e})");
-        CHOICES.lock().unwrap().insert(key, (i, report));
-        return super::wrap(out);
-    }
-    let tuned = Instant::now();
-    let (i, report) = tune::<D>(&lhs, &rhs, &out);
-    // Opt-in trace for kernel work on the device (the choices are recorded either way).
-    if std::env::var_os("SSMBENCH_TUNE_LOG").is_some() {
-        eprintln!(
-            "tuned matmul {key} in {:.1} s: {report}",
-            tuned.elapsed().as_secs_f64()
-        );
-    }
-    // No kernel computes this product correctly: stop rather than produce a wrong result.
-    let Some(idx) = i else {
-        panic!("no FP32 matmul kernel agrees with the f64 product for {key}: {report}");
+    let idx = match chosen {
+        Some(i) => i,
+        None => {
+            let tuned = Instant::now();
+            let (i, report) = tune::<D>(&lhs, &rhs, &out);
+            // Opt-in trace for kernel work on the device (the choices are recorded either way).
+            if std::env::var_os("SSMBENCH_TUNE_LOG").is_some() {
+                eprintln!(
+                    "tuned matmul {key} in {:.1} s: {report}",
+                    tuned.elapsed().as_secs_f64()
+                );
+            }
+            // No kernel computes this product correctly: stop rather than produce a wrong result.
+            let Some(i) = i else {
+                panic!("no FP32 matmul kernel agrees with the f64 product for {key}: {report}");
+            };
+            CHOICES.lock().unwrap().insert(key, (i, report));
+            i
+        }
     };
-    CLASS_CHOICES
-        .lock()
-        .unwrap()
-        .entry(class)
-        .or_insert((idx, key.clone()));
-    CHOICES.lock().unwrap().insert(key, (idx, report));
     launch(&candidates()[idx], lhs, rhs, out.clone()).expect("tuned FP32 matmul failed to launch");
     super::wrap(out)
 }
@@ -372,36 +313,4 @@ pub fn choices() -> Vec<String> {
         .iter()
         .map(|(k, (i, report))| format!("matmul {k} -> {} [{report}]", all[*i]))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Key;
-
-    fn key(m: usize, k: usize, n: usize) -> Key {
-        Key {
-            lhs: vec![8, m, k],
-            rhs: vec![8, k, n],
-            lhs_transposed: false,
-            rhs_transposed: true,
-            vector_aligned: true,
-        }
-    }
-
-    #[test]
-    fn size_classes_keep_the_benchmark_extents_and_merge_session_lengths() {
-        // The models' widths and the paper's lengths are their own class.
-        for (m, k, n) in [(8192, 512, 1536), (512, 1024, 64), (262_144, 32, 2048)] {
-            assert_eq!(key(m, k, n).class(), key(m, k, n));
-        }
-        // Session lengths between 6,145 and 8,192 share one class; 4,097..6,144 another.
-        assert_eq!(key(7066, 64, 7066).class(), key(8192, 64, 8192));
-        assert_eq!(key(7362, 7362, 64).class(), key(8192, 8192, 64));
-        assert_eq!(key(4097, 64, 1).class(), key(6144, 64, 1));
-        // Batch axes and layout are kept.
-        let mut other = key(7066, 64, 7066);
-        other.rhs_transposed = false;
-        assert_ne!(other.class(), key(7066, 64, 7066).class());
-        assert_eq!(key(3, 5, 7).class(), key(3, 6, 8));
-    }
 }
