@@ -62,39 +62,41 @@ fn matmul(m: usize, k: usize, n: usize) -> f64 {
     2.0 * m as f64 * k as f64 * n as f64
 }
 
-/// LM-head FLOPs: `rows` positions × d_model × vocab.
-fn head(d: &Dims, n: usize, last_only: bool) -> f64 {
-    matmul(if last_only { 1 } else { n }, d.d_model, d.vocab)
+/// The weight products of one forward over `n` tokens ([`weight_products`]); the head's only
+/// for the last position if `last_only`.
+fn products(model: &str, d: &Dims, n: usize, last_only: bool) -> f64 {
+    weight_products(model, d)
+        .iter()
+        .map(|p| {
+            let rows = if p.role == HEAD && last_only { 1 } else { n };
+            p.count as f64 * matmul(rows, p.k, p.cols)
+        })
+        .sum()
 }
 
 /// One LLaMA forward over `n` tokens.
 pub fn llama(d: &Dims, n: usize, attention: AttentionWork, last_only: bool) -> f64 {
-    let dm = d.d_model;
-    let proj = 4.0 * matmul(n, dm, dm); // q, k, v, o
-    let mlp = 3.0 * matmul(n, dm, d.d_ff); // gate, up, down
     // QKᵀ and PV over all heads: 2 products of n × n × head_dim per head, i.e. n·n·d_model.
-    let square = 2.0 * matmul(n, dm, n);
+    let square = 2.0 * matmul(n, d.d_model, n);
     let attn = match attention {
         AttentionWork::FullSquare => square,
         AttentionWork::CausalHalf => square * (n as f64 + 1.0) / (2.0 * n as f64),
     };
-    d.n_layers as f64 * (proj + mlp + attn) + head(d, n, last_only)
+    d.n_layers as f64 * attn + products("llama", d, n, last_only)
 }
 
 /// One Mamba forward over `n` tokens.
 pub fn mamba(d: &Dims, n: usize, last_only: bool) -> f64 {
-    let (dm, di) = (d.d_model, d.d_inner);
-    let in_proj = matmul(n, dm, 2 * di);
+    let di = d.d_inner;
     let conv = 2.0 * (n * di * d.d_conv) as f64;
-    let x_proj = matmul(n, di, d.dt_rank + 2 * d.d_state);
-    let dt_proj = matmul(n, d.dt_rank, di);
     // Per token, channel and state: ΔA product, Ā·h + B̄x (2 FMAs), C·h (1 FMA) ≈ 7 FLOPs,
     // plus ΔBx and the D skip per channel; exp counted as one operation.
     let scan = (n * di * d.d_state) as f64 * 7.0 + (n * di) as f64 * 4.0;
-    let out_proj = matmul(n, di, dm);
-    d.n_layers as f64 * (in_proj + conv + x_proj + dt_proj + scan + out_proj)
-        + head(d, n, last_only)
+    d.n_layers as f64 * (conv + scan) + products("mamba", d, n, last_only)
 }
+
+/// The LM head's role in [`weight_products`].
+pub const HEAD: &str = "head";
 
 /// One weight product of a forward: every one of the `n` positions times a `k × cols` weight,
 /// `count` times per forward (once per layer, once for the head).
@@ -132,6 +134,6 @@ pub fn weight_products(model: &str, d: &Dims) -> Vec<WeightProduct> {
             p("out_proj", di, dm, l),
         ]
     };
-    v.push(p("head", dm, d.vocab, 1));
+    v.push(p(HEAD, dm, d.vocab, 1));
     v
 }

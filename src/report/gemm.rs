@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::context::Records;
 use crate::bench::{
-    flops::{Dims, weight_products},
+    flops::{Dims, HEAD, weight_products},
     selftest_matmul::SAMPLED_QUANTITY,
 };
 
@@ -66,7 +66,7 @@ fn roles(models: &[(&str, Dims)], k: usize, n: usize) -> String {
     let mut roles: Vec<String> = Vec::new();
     for (model, d) in models {
         for p in weight_products(model, d) {
-            let role = if p.role == "head" {
+            let role = if p.role == HEAD {
                 "LM head".to_string()
             } else {
                 format!("{} {}", super::format::model_name(model), p.role)
