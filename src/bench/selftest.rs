@@ -422,9 +422,8 @@ pub fn run<P: Platform>(
             rec.say(&format!("scan timing {name} n={n}"));
             select();
             let _ = B::<P>::selective_scan(inputs.clone());
-            let times: Vec<f64> = (0..10)
-                .map(|_| time_ms(platform, || B::<P>::selective_scan(inputs.clone())).0)
-                .collect();
+            let (ms, _) =
+                super::timing::median_ms(platform, 10, || B::<P>::selective_scan(inputs.clone()));
             rec.add(Check {
                 check: "scan_timing".into(),
                 variant: name.into(),
@@ -435,7 +434,7 @@ pub fn run<P: Platform>(
                 max_abs_err: f64::NAN,
                 tol: f64::NAN,
                 pass: true,
-                fast_ms: super::timing::median(&times),
+                fast_ms: ms,
                 reference_ms: f64::NAN,
                 in_use: name.ends_with("auto"),
             });

@@ -3,7 +3,7 @@
 
 use super::{
     selftest::{Recorder, host, randn},
-    timing::{median, time_ms},
+    timing::median_ms,
 };
 use crate::backend::{Platform, SsmBackend};
 
@@ -56,15 +56,10 @@ pub(super) fn model_matmul<P: Platform>(
     let ha = host(a.clone());
     let _ = B::<P>::matmul_fp32(a.clone(), b.clone());
     // Median of TIMED_RUNS synchronised products, as peers/gemm_bench.py times cuBLAS.
-    let mut times = Vec::with_capacity(TIMED_RUNS);
-    let mut out = None;
-    for _ in 0..TIMED_RUNS {
-        let (ms, o) = time_ms(platform, || B::<P>::matmul_fp32(a.clone(), b.clone()));
-        times.push(ms);
-        out = Some(o);
-    }
-    let ms = median(&times);
-    let out = host(out.expect("at least one timed run"));
+    let (ms, out) = median_ms(platform, TIMED_RUNS, || {
+        B::<P>::matmul_fp32(a.clone(), b.clone())
+    });
+    let out = host(out);
     let mut rng = crate::data::rng::Rng::new(seed ^ 0x6d61_746d);
     let (mut got, mut exact) = (Vec::new(), Vec::new());
     for _ in 0..SAMPLED_ENTRIES.min(m * n) {
