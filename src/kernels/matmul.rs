@@ -23,6 +23,18 @@
 //! tried: 26 of the 61 shapes took that path, but the one run measured (199 s) was on a machine
 //! with a cold kernel cache and a slower host (its seeds after the first, which tune nothing,
 //! were 30 % slower), so the saving was not shown and the change was not kept.
+//!
+//! Most of a shape's tuning is compilation, not timing (a shape whose candidates are all
+//! compiled already tunes in under 0.1 s), and cubek's kernels are specialised per shape class
+//! (44 of that process's compilations were cubek matmuls; ssmbench's are compiled once per
+//! operand layout and then come from the on-disk kernel cache). In every tuning recorded on the
+//! H200 (the committed `environment.json` and `selftest/kernels.txt` at `b283379`, 104 shapes)
+//! cubek's kernels won only matrix–vector products (one output column, `[.., n, n] · [.., n,
+//! 1]`); everywhere else one of ssmbench's kernels was faster, by 1.2–2.6×. So cubek's
+//! candidates are compiled and timed only for products with a single output row or column,
+//! and as a fallback where none of ssmbench's kernels agrees with the f64 product (which has
+//! not happened). `SSMBENCH_TUNE_LOG` shows each candidate's first launch (compilation
+//! included) beside its timed runs.
 
 use std::{collections::BTreeMap, sync::Mutex, time::Instant};
 
@@ -60,6 +72,13 @@ impl std::fmt::Display for Candidate {
             Candidate::Double(m, n) => write!(f, "ssmbench_double_{m}x{n}x16"),
         }
     }
+}
+
+/// Whether cubek's unit kernels are tried first for this product (see the module docs): only
+/// when the output has a single row or column per batch.
+fn cubek_first(lhs: &[usize], rhs: &[usize]) -> bool {
+    let (m, n) = (lhs[lhs.len() - 2], rhs[rhs.len() - 1]);
+    m == 1 || n == 1
 }
 
 /// The candidate kernels, all FP32 on CUDA cores.
@@ -218,50 +237,83 @@ fn poison(t: &Cube) {
 /// orders larger.
 const AGREEMENT: f64 = 1e-4;
 
-/// Checks every candidate against the host's sampled f64 product and times those that agree,
+/// Checks the candidates against the host's sampled f64 product and times those that agree,
 /// each writing into `out` (the product's own buffer, poisoned first); returns the fastest
-/// one's index, or `None` (with the report) if none agreed.
+/// one's index, or `None` (with the report) if none agreed. cubek's kernels are tried in the
+/// first round only for matrix–vector products, otherwise only if no other candidate agreed.
 fn tune<const D: usize>(lhs: &Cube, rhs: &Cube, out: &Cube) -> (Option<usize>, String) {
     let mut best: Option<(f64, usize)> = None;
     let mut report = Vec::new();
     let exact = matmul_referee::sample::<D>(lhs, rhs);
-    for (i, s) in candidates().iter().enumerate() {
-        poison(out);
-        // A kernel that fails to compile for this shape panics inside the launch: that makes it
-        // ineligible, never the end of a run.
-        let launched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            launch(s, lhs.clone(), rhs.clone(), out.clone())
-        }));
-        if !matches!(launched, Ok(Ok(()))) {
-            report.push(format!("{s}: n/a"));
-            continue;
+    let all = candidates();
+    let cubek_now = cubek_first(lhs.meta.shape(), rhs.meta.shape());
+    for round in [true, false] {
+        if !round && best.is_some() {
+            break;
         }
-        if !sync(out) {
-            report.push(format!("{s}: REJECTED, the device reported an error"));
-            continue;
-        }
-        let dev = matmul_referee::deviation::<D>(out, &exact);
-        if dev.is_nan() || dev > AGREEMENT {
-            report.push(format!(
-                "{s}: REJECTED, deviates {dev:.1e} from the f64 product"
-            ));
-            continue;
-        }
-        let start = Instant::now();
-        for _ in 0..3 {
-            let _ = launch(s, lhs.clone(), rhs.clone(), out.clone());
-        }
-        if !sync(out) {
-            report.push(format!("{s}: REJECTED, the device reported an error"));
-            continue;
-        }
-        let ms = start.elapsed().as_secs_f64() * 1e3 / 3.0;
-        report.push(format!("{s}: {ms:.3} ms (deviation {dev:.0e})"));
-        if best.is_none_or(|(b, _)| ms < b) {
-            best = Some((ms, i));
+        for (i, s) in all.iter().enumerate() {
+            let is_cubek = matches!(s, Candidate::Cubek(_));
+            // First round: ssmbench's kernels (and cubek's for matrix–vector products);
+            // second round, only reached when none agreed: cubek's, if not tried yet.
+            if round == (is_cubek && !cubek_now) {
+                continue;
+            }
+            match try_candidate::<D>(s, lhs, rhs, out, &exact) {
+                Ok((ms, line)) => {
+                    report.push(format!("{s}: {line}"));
+                    if best.is_none_or(|(b, _)| ms < b) {
+                        best = Some((ms, i));
+                    }
+                }
+                Err(line) => report.push(format!("{s}: {line}")),
+            }
         }
     }
+    if best.is_some() && !cubek_now {
+        report.push("cubek's unit kernels: not tried (not a matrix–vector product)".into());
+    }
     (best.map(|(_, i)| i), report.join(", "))
+}
+
+/// Launches one candidate (its first launch compiles it), checks it against the f64 sample and
+/// times three more runs; the mean ms and a report line, or why it was rejected.
+fn try_candidate<const D: usize>(
+    s: &Candidate,
+    lhs: &Cube,
+    rhs: &Cube,
+    out: &Cube,
+    exact: &matmul_referee::Sample,
+) -> Result<(f64, String), String> {
+    poison(out);
+    let first = Instant::now();
+    // A kernel that fails to compile for this shape panics inside the launch: that makes it
+    // ineligible, never the end of a run.
+    let launched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        launch(s, lhs.clone(), rhs.clone(), out.clone())
+    }));
+    if !matches!(launched, Ok(Ok(()))) {
+        return Err("n/a".into());
+    }
+    if !sync(out) {
+        return Err("REJECTED, the device reported an error".into());
+    }
+    let first_s = first.elapsed().as_secs_f64();
+    let dev = matmul_referee::deviation::<D>(out, exact);
+    if dev.is_nan() || dev > AGREEMENT {
+        return Err(format!("REJECTED, deviates {dev:.1e} from the f64 product"));
+    }
+    let start = Instant::now();
+    for _ in 0..3 {
+        let _ = launch(s, lhs.clone(), rhs.clone(), out.clone());
+    }
+    if !sync(out) {
+        return Err("REJECTED, the device reported an error".into());
+    }
+    let ms = start.elapsed().as_secs_f64() * 1e3 / 3.0;
+    Ok((
+        ms,
+        format!("{ms:.3} ms (deviation {dev:.0e}; first launch {first_s:.2} s)"),
+    ))
 }
 
 /// `lhs · rhs` in strict FP32 (see the module docs).
