@@ -208,6 +208,10 @@ pub fn run_sweep_specs<P: Platform>(
                         write_rows(out, rows)?;
                         bar.inc(1);
                     }
+                    WorkerEvent::Kernels { lines } => {
+                        let tag = format!("{} {}", spec.model, spec.variant);
+                        record_kernels(&kernels_path(out), &tag, &lines)?;
+                    }
                 }
                 Ok(())
             };
@@ -255,6 +259,34 @@ pub fn run_sweep_specs<P: Platform>(
     }
     bar.finish_and_clear();
     Ok(rows)
+}
+
+/// Where the kernel choices of the workers writing `out` are kept: `runs.csv` →
+/// `runs-kernels.txt`, beside it.
+pub fn kernels_path(out: &Path) -> std::path::PathBuf {
+    let stem = out
+        .file_stem()
+        .map_or("runs".into(), |s| s.to_string_lossy());
+    out.with_file_name(format!("{stem}-kernels.txt"))
+}
+
+/// Adds a worker's kernel choices, each line prefixed with `tag` (model and variant), to the
+/// sorted, de-duplicated record at `path`. A resumed sweep adds its processes' choices to
+/// those of the earlier ones, since its rows join theirs.
+fn record_kernels(path: &Path, tag: &str, lines: &[String]) -> Result<()> {
+    let mut all: std::collections::BTreeSet<String> = match std::fs::read_to_string(path) {
+        Ok(s) => s.lines().map(str::to_string).collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let before = all.len();
+    all.extend(lines.iter().map(|l| format!("{tag}: {l}")));
+    if all.len() == before {
+        return Ok(());
+    }
+    let mut text = all.into_iter().collect::<Vec<_>>().join("\n");
+    text.push('\n');
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn crash_row<P: Platform>(
@@ -343,5 +375,30 @@ fn run_child(
         } else {
             tail
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernel_records_sit_beside_the_rows_and_merge_without_repeats() {
+        let dir = std::env::temp_dir().join(format!("ssmbench-kernels-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("runs.csv");
+        let path = kernels_path(&out);
+        assert_eq!(path, dir.join("runs-kernels.txt"));
+        let _ = std::fs::remove_file(&path);
+        record_kernels(&path, "mamba fused", &["b".into(), "a".into()]).unwrap();
+        // The same worker reporting again, and another worker with an identical line.
+        record_kernels(&path, "mamba fused", &["a".into(), "b".into(), "c".into()]).unwrap();
+        record_kernels(&path, "llama eager", &["a".into()]).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            "llama eager: a\nmamba fused: a\nmamba fused: b\nmamba fused: c\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

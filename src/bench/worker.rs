@@ -52,9 +52,20 @@ pub struct WorkerSpec {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkerEvent {
-    Start { seed: u64, n: usize },
+    Start {
+        seed: u64,
+        n: usize,
+    },
     Row(Box<EfficiencyRow>),
-    Done { seed: u64, n: usize },
+    Done {
+        seed: u64,
+        n: usize,
+    },
+    /// The kernels this process has chosen so far (matmul tuner, attention, scan), sent after
+    /// each configuration so that the record survives a later crash.
+    Kernels {
+        lines: Vec<String>,
+    },
 }
 
 fn attention_of(variant: &str) -> AttentionImpl {
@@ -321,6 +332,10 @@ pub fn run_worker<P: Platform>(
             platform.release_cached_memory();
         }
         emit(WorkerEvent::Done { seed, n });
+        let lines = crate::reproduce::kernel_choices::<P::B>();
+        if !lines.is_empty() {
+            emit(WorkerEvent::Kernels { lines });
+        }
     }
     Ok(())
 }
