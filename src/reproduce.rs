@@ -178,15 +178,25 @@ pub fn run_perf<P: Platform>(
     Ok((maxlen, stages))
 }
 
-/// The fast paths' choices, for the record (empty on the CPU backend).
+/// The fast paths' choices, for the record (empty on the CPU backend): every process's.
 pub fn kernel_choices<B: SsmBackend>() -> Vec<String> {
+    kernel_choices_of::<B>(true, true)
+}
+
+/// The matmul tuner's choices, and the attention and scan kernels' settings where the process
+/// runs them (a benchmark worker runs one model path).
+pub fn kernel_choices_of<B: SsmBackend>(attention: bool, scan: bool) -> Vec<String> {
     let mut v = B::kernel_choices();
     if B::has_fused_kernels() {
-        v.push(crate::kernels::attention::describe());
-        v.push(
-            "selective scan: fused, time chunks = ⌈len / 128⌉ ≤ 256 (see kernels::scan::chunks_for)"
-                .into(),
-        );
+        if attention {
+            v.push(crate::kernels::attention::describe());
+        }
+        if scan {
+            v.push(
+                "selective scan: fused, time chunks = ⌈len / 128⌉ ≤ 256 (see kernels::scan::chunks_for)"
+                    .into(),
+            );
+        }
     }
     v
 }

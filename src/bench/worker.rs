@@ -332,7 +332,10 @@ pub fn run_worker<P: Platform>(
             platform.release_cached_memory();
         }
         emit(WorkerEvent::Done { seed, n });
-        let lines = crate::reproduce::kernel_choices::<P::B>();
+        let lines = crate::reproduce::kernel_choices_of::<P::B>(
+            spec.model == ModelKind::Llama && spec.variant == "fused",
+            spec.model == ModelKind::Mamba,
+        );
         if !lines.is_empty() {
             emit(WorkerEvent::Kernels { lines });
         }
