@@ -250,15 +250,15 @@ fn tune<const D: usize>(lhs: &Cube, rhs: &Cube, out: &Cube) -> (Option<usize>, S
     let exact = matmul_referee::sample::<D>(lhs, rhs);
     let all = candidates();
     let cubek_now = cubek_first(lhs.meta.shape(), rhs.meta.shape());
-    for round in [true, false] {
-        if !round && best.is_some() {
+    for first_round in [true, false] {
+        if !first_round && best.is_some() {
             break;
         }
         for (i, s) in all.iter().enumerate() {
-            let is_cubek = matches!(s, Candidate::Cubek(_));
-            // First round: ssmbench's kernels (and cubek's for matrix–vector products);
-            // second round, only reached when none agreed: cubek's, if not tried yet.
-            if round == (is_cubek && !cubek_now) {
+            // First round: every candidate but the deferred ones (cubek's, unless this is a
+            // matrix–vector product); second round, reached only when none agreed: those.
+            let deferred = matches!(s, Candidate::Cubek(_)) && !cubek_now;
+            if deferred == first_round {
                 continue;
             }
             match try_candidate::<D>(s, lhs, rhs, out, &exact) {
