@@ -192,10 +192,7 @@ pub fn kernel_choices_of<B: SsmBackend>(attention: bool, scan: bool) -> Vec<Stri
             v.push(crate::kernels::attention::describe());
         }
         if scan {
-            v.push(
-                "selective scan: fused, time chunks = ⌈len / 128⌉ ≤ 256 (see kernels::scan::chunks_for)"
-                    .into(),
-            );
+            v.push(crate::kernels::scan::describe());
         }
     }
     v

@@ -37,6 +37,14 @@ const TARGET_CHUNK_LEN: usize = 128;
 /// an H200 holds at once (132 SMs × 2,048).
 const MAX_CHUNKS: usize = 256;
 
+/// The chunk heuristic, for the record of kernel choices (read from the constants it uses, so
+/// the record cannot drift from [`chunks_for`]).
+pub fn describe() -> String {
+    format!(
+        "selective scan: fused, time chunks = ⌈len / {TARGET_CHUNK_LEN}⌉ ≤ {MAX_CHUNKS} (see kernels::scan::chunks_for)"
+    )
+}
+
 /// How many time chunks to run in parallel: `⌈len / 128⌉`, at most 256.
 ///
 /// A thread scans `len / chunks` steps in each of two passes; the combine pass walks the
