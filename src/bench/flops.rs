@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::ModelKind;
+
 /// The sizes FLOPs depend on, free of any framework type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dims {
@@ -64,7 +66,7 @@ fn matmul(m: usize, k: usize, n: usize) -> f64 {
 
 /// The weight products of one forward over `n` tokens ([`weight_products`]); the head's only
 /// for the last position if `last_only`.
-fn products(model: &str, d: &Dims, n: usize, last_only: bool) -> f64 {
+fn products(model: ModelKind, d: &Dims, n: usize, last_only: bool) -> f64 {
     weight_products(model, d)
         .iter()
         .map(|p| {
@@ -82,7 +84,7 @@ pub fn llama(d: &Dims, n: usize, attention: AttentionWork, last_only: bool) -> f
         AttentionWork::FullSquare => square,
         AttentionWork::CausalHalf => square * (n as f64 + 1.0) / (2.0 * n as f64),
     };
-    d.n_layers as f64 * attn + products("llama", d, n, last_only)
+    d.n_layers as f64 * attn + products(ModelKind::Llama, d, n, last_only)
 }
 
 /// One Mamba forward over `n` tokens.
@@ -92,7 +94,7 @@ pub fn mamba(d: &Dims, n: usize, last_only: bool) -> f64 {
     // Per token, channel and state: ΔA product, Ā·h + B̄x (2 FMAs), C·h (1 FMA) ≈ 7 FLOPs,
     // plus ΔBx and the D skip per channel; exp counted as one operation.
     let scan = (n * di * d.d_state) as f64 * 7.0 + (n * di) as f64 * 4.0;
-    d.n_layers as f64 * (conv + scan) + products("mamba", d, n, last_only)
+    d.n_layers as f64 * (conv + scan) + products(ModelKind::Mamba, d, n, last_only)
 }
 
 /// The LM head's role in [`weight_products`].
@@ -110,7 +112,7 @@ pub struct WeightProduct {
 
 /// The weight products of one forward, as the models compute them (q/k/v in one product,
 /// gate and up in one): the FP32 matmul problems whose speed decides most of a forward's time.
-pub fn weight_products(model: &str, d: &Dims) -> Vec<WeightProduct> {
+pub fn weight_products(model: ModelKind, d: &Dims) -> Vec<WeightProduct> {
     let p = |role, k, cols, count| WeightProduct {
         role,
         k,
@@ -118,21 +120,19 @@ pub fn weight_products(model: &str, d: &Dims) -> Vec<WeightProduct> {
         count,
     };
     let (dm, l) = (d.d_model, d.n_layers);
-    let mut v = if model == "llama" {
-        vec![
+    let mut v = match model {
+        ModelKind::Llama => vec![
             p("q/k/v", dm, 3 * dm, l),
             p("o_proj", dm, dm, l),
             p("gate/up", dm, 2 * d.d_ff, l),
             p("down", d.d_ff, dm, l),
-        ]
-    } else {
-        let di = d.d_inner;
-        vec![
-            p("in_proj", dm, 2 * di, l),
-            p("x_proj", di, d.dt_rank + 2 * d.d_state, l),
-            p("dt_proj", d.dt_rank, di, l),
-            p("out_proj", di, dm, l),
-        ]
+        ],
+        ModelKind::Mamba => vec![
+            p("in_proj", dm, 2 * d.d_inner, l),
+            p("x_proj", d.d_inner, d.dt_rank + 2 * d.d_state, l),
+            p("dt_proj", d.dt_rank, d.d_inner, l),
+            p("out_proj", d.d_inner, dm, l),
+        ],
     };
     v.push(p(HEAD, dm, d.vocab, 1));
     v

@@ -21,6 +21,7 @@ use crate::{
         summary::{EfficiencySummary, PAPER_LENGTHS, summarize},
     },
     manifest::Manifest,
+    model::ModelKind,
     pipeline::Inputs,
     profile::{Profile, ProfileName},
     provenance::Environment,
@@ -364,15 +365,18 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
     let breakdown =
         crate::bench::breakdown::read_breakdown(&artifacts.join("perf").join("breakdown.csv"))?;
     // Each model's fastest path at the self-check's matmul length.
-    let forwards: Vec<(&str, f64)> = [("llama", "flash"), ("mamba", "fused scan")]
-        .iter()
-        .filter_map(|&(model, path)| {
-            peer_rows
-                .iter()
-                .find(|p| p.ours_path == path && p.n == super::gemm::N)
-                .map(|p| (model, p.ours_median_ms))
-        })
-        .collect();
+    let forwards: Vec<(ModelKind, f64)> = [
+        (ModelKind::Llama, "flash"),
+        (ModelKind::Mamba, "fused scan"),
+    ]
+    .iter()
+    .filter_map(|&(model, path)| {
+        peer_rows
+            .iter()
+            .find(|p| p.ours_path == path && p.n == super::gemm::N)
+            .map(|p| (model, p.ours_median_ms))
+    })
+    .collect();
     let gemm = super::gemm::view(
         &selftest,
         &read_records(&artifacts.join("peers").join("gemm_bench.csv"))?,

@@ -9,9 +9,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::context::Records;
-use crate::bench::{
-    flops::{Dims, HEAD, weight_products},
-    selftest_matmul::SAMPLED_QUANTITY,
+use crate::{
+    bench::{
+        flops::{Dims, HEAD, weight_products},
+        selftest_matmul::SAMPLED_QUANTITY,
+    },
+    model::ModelKind,
 };
 
 /// The number of rows (tokens) of the timed products: the self-check's and the peer script's.
@@ -62,14 +65,14 @@ fn field<T: std::str::FromStr>(r: &BTreeMap<String, String>, key: &str) -> Optio
 }
 
 /// The products of both models with a `k × n` weight ("LLaMA gate/up, Mamba in_proj").
-fn roles(models: &[(&str, Dims)], k: usize, n: usize) -> String {
+fn roles(models: &[(ModelKind, Dims)], k: usize, n: usize) -> String {
     let mut roles: Vec<String> = Vec::new();
     for (model, d) in models {
-        for p in weight_products(model, d) {
+        for p in weight_products(*model, d) {
             let role = if p.role == HEAD {
                 "LM head".to_string()
             } else {
-                format!("{} {}", super::format::model_name(model), p.role)
+                format!("{} {}", super::format::model_name(model.as_str()), p.role)
             };
             if p.k == k && p.cols == n && !roles.contains(&role) {
                 roles.push(role);
@@ -94,10 +97,13 @@ fn cublas_time(cublas: &Records, (m, k, n): (usize, usize, usize), out_in: bool)
 }
 
 /// Joins the self-check's model-shape rows with the cuBLAS rows; empty without the former.
-/// `forward_ms` gives each model's (`llama`, `mamba`) fastest median forward at the
-/// self-check's N, where measured.
-pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(&str, f64)]) -> GemmView {
-    let models = [("llama", Dims::PAPER_LLAMA), ("mamba", Dims::PAPER_MAMBA)];
+/// `forward_ms` gives each model's fastest median forward at the self-check's N, where
+/// measured.
+pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(ModelKind, f64)]) -> GemmView {
+    let models = [
+        (ModelKind::Llama, Dims::PAPER_LLAMA),
+        (ModelKind::Mamba, Dims::PAPER_MAMBA),
+    ];
     let mut rows = Vec::new();
     for r in selftest {
         if r.get("check").map(String::as_str) != Some("matmul") {
@@ -140,7 +146,7 @@ pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(&str, f64)]) ->
         .filter_map(|(model, d)| {
             let mut ours = 0.0;
             let mut theirs = Some(0.0);
-            for p in weight_products(model, d) {
+            for p in weight_products(*model, d) {
                 let row = rows
                     .iter()
                     .find(|r| r.out_in && r.m == N && r.k == p.k && r.n == p.cols)?;
@@ -154,7 +160,7 @@ pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(&str, f64)]) ->
                 .find(|(m, _)| m == model)
                 .map(|(_, ms)| *ms);
             Some(GemmTotal {
-                model: super::format::model_name(model),
+                model: super::format::model_name(model.as_str()),
                 ours_ms: ours,
                 cublas_ms: theirs,
                 forward_ms: forward,

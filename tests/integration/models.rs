@@ -267,7 +267,7 @@ fn exported_llama_projections_are_the_ones_drawn_under_their_hugging_face_names(
 fn weight_products_account_for_the_forward_flops_outside_attention_and_scan() {
     use ssmbench::bench::flops::{self, AttentionWork, Dims};
     let n = 8192;
-    let products = |model: &str, d: &Dims| -> f64 {
+    let products = |model: ModelKind, d: &Dims| -> f64 {
         flops::weight_products(model, d)
             .iter()
             .map(|p| 2.0 * (n * p.k * p.cols * p.count) as f64)
@@ -277,12 +277,15 @@ fn weight_products_account_for_the_forward_flops_outside_attention_and_scan() {
     let d = Dims::PAPER_LLAMA;
     let attention = flops::llama(&d, n, AttentionWork::FullSquare, false)
         - 2.0 * 2.0 * (n * d.d_model * n) as f64 * d.n_layers as f64;
-    assert_eq!(products("llama", &d), attention);
+    assert_eq!(products(ModelKind::Llama, &d), attention);
     // Mamba: everything but the conv and the scan's per-state work.
     let d = Dims::PAPER_MAMBA;
     let rest = d.n_layers as f64
         * (2.0 * (n * d.d_inner * d.d_conv) as f64
             + (n * d.d_inner * d.d_state) as f64 * 7.0
             + (n * d.d_inner) as f64 * 4.0);
-    assert_eq!(products("mamba", &d), flops::mamba(&d, n, false) - rest);
+    assert_eq!(
+        products(ModelKind::Mamba, &d),
+        flops::mamba(&d, n, false) - rest
+    );
 }

@@ -228,6 +228,7 @@ fn smoke_run_is_deterministic_and_its_chapters_match_their_snapshots() {
 #[test]
 fn matmul_comparison_joins_shapes_names_roles_and_sums_a_forward() {
     use ssmbench::bench::flops::{Dims, weight_products};
+    use ssmbench::model::ModelKind;
     use ssmbench::report::gemm;
     use std::collections::BTreeMap;
     let rec = |pairs: &[(&str, String)]| -> BTreeMap<String, String> {
@@ -240,7 +241,10 @@ fn matmul_comparison_joins_shapes_names_roles_and_sums_a_forward() {
     // of another check that must be ignored.
     let mut selftest = Vec::new();
     let mut cublas = Vec::new();
-    for (model, d) in [("llama", Dims::PAPER_LLAMA), ("mamba", Dims::PAPER_MAMBA)] {
+    for (model, d) in [
+        (ModelKind::Llama, Dims::PAPER_LLAMA),
+        (ModelKind::Mamba, Dims::PAPER_MAMBA),
+    ] {
         for p in weight_products(model, &d) {
             let row = rec(&[
                 ("check", "matmul".into()),
@@ -266,7 +270,7 @@ fn matmul_comparison_joins_shapes_names_roles_and_sums_a_forward() {
         ("check", "scan".into()),
         ("variant", "fused".into()),
     ]));
-    let v = gemm::view(&selftest, &cublas, &[("mamba", 100.0)]);
+    let v = gemm::view(&selftest, &cublas, &[(ModelKind::Mamba, 100.0)]);
     assert_eq!(v.rows.len(), selftest.len() - 1);
     let shared = v.rows.iter().find(|r| r.k == 512 && r.n == 2048).unwrap();
     assert_eq!(shared.roles, "LLaMA gate/up, Mamba in_proj");
