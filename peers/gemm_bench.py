@@ -23,7 +23,6 @@ import csv
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
@@ -95,7 +94,7 @@ def main(argv=None):
     name = hf_common.device_name(device)
     driver = hf_common.driver_version()
     software = hf_common.software_string([f"cublas via torch.mm; {fp32}"])
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = hf_common.now_iso()
     gen = torch.Generator(device="cpu").manual_seed(0)
     rows = []
     for m, k, n, out_in in shapes:
@@ -110,16 +109,11 @@ def main(argv=None):
         rhs = "out_in" if out_in else "in_out"
         print(f"{m}x{k}x{n} ({rhs}): {ms:.3f} ms, {tflops:.1f} TFLOP/s",
               flush=True)
-        rows.append(["cublas", m, k, n, rhs, f"{ms:.4f}", f"{tflops:.2f}",
-                     args.runs, name, driver, software, stamp])
+        rows.append(dict(zip(COLUMNS, [
+            "cublas", m, k, n, rhs, f"{ms:.4f}", f"{tflops:.2f}", args.runs,
+            name, driver, software, stamp])))
         del a, b, out
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(args.out).with_suffix(".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(COLUMNS)
-        w.writerows(rows)
-    tmp.replace(args.out)
+    hf_common.write_csv_atomic(args.out, COLUMNS, rows)
     return 0
 
 

@@ -21,10 +21,8 @@ import csv
 import gc
 import json
 import math
-import os
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
@@ -108,12 +106,6 @@ def parse_args(argv=None):
 def log(msg):
     """Progress line, flushed at once."""
     print(msg, flush=True)
-
-
-def now_iso():
-    """Current time, ISO-8601 UTC, second precision."""
-    return datetime.now(timezone.utc).isoformat(
-        timespec="seconds").replace("+00:00", "Z")
 
 
 def load_tokens(path, n_max, seed, vocab):
@@ -277,16 +269,7 @@ def read_rows(path):
 
 def write_rows(path, rows):
     """Write all rows atomically (temp file + rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    hf_common.write_csv_atomic(path, COLUMNS, rows)
 
 
 def config_key(model, variant, seed, n, logits):
@@ -347,7 +330,7 @@ class Bench:
                 "driver": self.driver,
                 "backend": "cuda" if self.cuda else "cpu",
                 "software": self.software(spec),
-                "git_rev": self.args.git_rev, "timestamp": now_iso()}
+                "git_rev": self.args.git_rev, "timestamp": hf_common.now_iso()}
         base.update(cells)
         return base
 

@@ -1,14 +1,18 @@
-"""Helpers shared by the HF peer scripts (hf_parity.py, hf_bench.py).
+"""Helpers shared by the peer scripts (hf_parity.py, hf_bench.py, gemm_bench.py).
 
 These scripts run the paper's own software stack (PyTorch + Hugging Face
 ``transformers``) beside ssmbench. Everything here is FP32 with TF32 off, as
 in the paper's Section 4.3.
 """
 
+import csv
 import importlib.util
 import inspect
+import os
 import platform
 import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
 
 import torch
 import transformers
@@ -103,6 +107,27 @@ def driver_version():
         return ""
     lines = [ln.strip() for ln in out.stdout.splitlines() if ln.strip()]
     return lines[0] if lines else ""
+
+
+def now_iso():
+    """Current time, ISO-8601 UTC, second precision."""
+    return datetime.now(timezone.utc).isoformat(
+        timespec="seconds").replace("+00:00", "Z")
+
+
+def write_csv_atomic(path, columns, rows):
+    """Write ``rows`` (dicts keyed by ``columns``) to ``path`` atomically
+    (temp file + rename), so a crash never leaves a half-written CSV."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 def software_string(notes=()):
