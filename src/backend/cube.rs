@@ -57,6 +57,14 @@ impl SsmBackend for CudaBackend {
         kernels::swiglu::swiglu(gate_up)
     }
 
+    fn flatten_rows<const D: usize>(x: Tensor<Self, D>) -> Tensor<Self, 2> {
+        kernels::flatten_rows(x)
+    }
+
+    fn column_view(x: Tensor<Self, 3>, range: std::ops::Range<usize>) -> Tensor<Self, 3> {
+        kernels::column_view(x, range)
+    }
+
     fn fused_causal_attention(
         q: Tensor<Self, 4>,
         k: Tensor<Self, 4>,

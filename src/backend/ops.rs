@@ -6,9 +6,12 @@
 //! (`crate::backend::autodiff`) registers hand-written backward steps for the ones the
 //! attribution analysis differentiates through. Tests compare each override with its default.
 
+use std::ops::Range;
+
 use burn::tensor::{
     Tensor,
     backend::{AutodiffBackend, Backend},
+    s,
 };
 
 use crate::model::mamba::scan::{
@@ -98,6 +101,25 @@ pub trait SsmBackend: Backend {
     /// `gate_up: [batch, len, 2·d_ff] → [batch, len, d_ff]`
     fn swiglu(gate_up: Tensor<Self, 3>) -> Tensor<Self, 3> {
         swiglu_reference(gate_up)
+    }
+    /// `x` with every leading axis merged into the rows: `[.., d] → [rows, d]` (Burn's
+    /// `reshape`). Burn's CUDA backend copies any tensor that is not densely packed before a
+    /// reshape; the CUDA override merges the axes of a view whose rows are evenly spaced (a
+    /// [`column_view`](Self::column_view)) without a copy.
+    fn flatten_rows<const D: usize>(x: Tensor<Self, D>) -> Tensor<Self, 2> {
+        let d = x.dims()[D - 1];
+        let rows = x.shape().num_elements() / d.max(1);
+        x.reshape([rows, d])
+    }
+    /// Columns `range` of the last axis (Burn's `slice`). Burn's CUDA backend copies a slice
+    /// whose byte offsets are not multiples of its allocation alignment (512 B), which Mamba's
+    /// Δ, B and C columns of `x_proj`'s output never are; the CUDA override returns a strided
+    /// view of the same buffer instead, for the kernels that read them through strides.
+    ///
+    /// # Shapes
+    /// `x: [batch, len, cols] → [batch, len, range.len()]`
+    fn column_view(x: Tensor<Self, 3>, range: Range<usize>) -> Tensor<Self, 3> {
+        x.slice(s![.., .., range])
     }
     /// Causal attention that never holds the `len × len` score matrix in device memory
     /// (flash-style), if this backend has one; `None` makes the caller materialise it.

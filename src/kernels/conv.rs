@@ -1,12 +1,14 @@
 //! Mamba's causal depthwise convolution over time, bias and SiLU in one kernel.
 //!
 //! out = SiLU(bias_c + Σ_k w[c, k] · x[b, t−K+1+k, c]), taps before the start reading zero.
-//! A thread owns one channel over a run of 8 consecutive positions, its K weights in
-//! registers and a window of the last K inputs slid along the run (each input read once per
-//! run rather than K times); consecutive threads take consecutive channels, so every read and
-//! the write are coalesced, and the grid's axes give every coordinate without a division. `x` is read through its strides: in the model it is the
-//! first half of `in_proj`'s output, which would otherwise be copied out first. The tensor-op reference is
-//! `crate::model::mamba::scan::causal_conv1d_silu_reference` (K shifted slices, K + 2 kernels).
+//! A thread owns one channel over a run of 8 consecutive positions, with its K weights and
+//! the run's 8 + K − 1 inputs in registers, all requested before the first output is written
+//! (each input read once per run rather than K times); consecutive threads take consecutive
+//! channels, so every read and the write are coalesced, and the grid's axes give every
+//! coordinate without a division. `x` is read through its strides: in the model it is the
+//! first half of `in_proj`'s output, which would otherwise be copied out first. The tensor-op
+//! reference is `crate::model::mamba::scan::causal_conv1d_silu_reference` (K shifted slices,
+//! K + 2 kernels).
 
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, prelude::*};
@@ -36,37 +38,34 @@ fn causal_conv1d_silu_kernel<F: Float>(
         let xb = b * x.stride(0) + c;
         let s1 = x.stride(1);
         let mut w = Array::<F>::new(kernel);
-        // win[k] = x[t − (K − 1 − k)] for the position t being computed; zero before the start.
-        let mut win = Array::<F>::new(kernel);
         #[unroll]
         for k in 0..kernel {
             w[k] = weight[c * kernel + k];
-            win[k] = F::new(0.0);
         }
+        // The run's inputs, xs[j] = x[t0 + j − (K − 1)] (zero before the start), all requested
+        // before the first output is written: a load cannot be moved above a store to a buffer
+        // that might alias it, so loads made inside the run each waited for device memory.
+        let mut xs = Array::<F>::new(RUN + kernel - 1);
         #[unroll]
-        for k in 0..kernel - 1 {
-            let back = kernel - 1 - k;
-            if t0 >= back && t0 - back < len {
-                win[k] = x[xb + (t0 - back) * s1];
+        for j in 0..RUN + kernel - 1 {
+            let mut v = F::new(0.0);
+            if t0 + j >= kernel - 1 && t0 + j - (kernel - 1) < len {
+                v = x[xb + (t0 + j - (kernel - 1)) * s1];
             }
+            xs[j] = v;
         }
         let bias_c = bias[c];
         #[unroll]
         for r in 0..RUN {
             let t = t0 + r;
             if t < len {
-                win[kernel - 1] = x[xb + t * s1];
                 // The taps in the reference's order; a tap before the start adds w · 0.
                 let mut acc = bias_c;
                 #[unroll]
                 for k in 0..kernel {
-                    acc += w[k] * win[k];
+                    acc += w[k] * xs[r + k];
                 }
                 out[(b * len + t) * channels + c] = acc / (F::new(1.0) + F::exp(-acc));
-                #[unroll]
-                for k in 0..kernel - 1 {
-                    win[k] = win[k + 1];
-                }
             }
         }
     }

@@ -142,7 +142,10 @@ impl std::fmt::Display for Key {
 static CHOICES: Mutex<BTreeMap<Key, (usize, String)>> = Mutex::new(BTreeMap::new());
 
 /// Row-major, or row-major with only the last two axes swapped (a transposed matrix): the two
-/// layouts the unit kernels read directly. Anything else is copied to contiguous first.
+/// layouts the unit kernels read directly. Rows may be spaced wider than they are long (a
+/// column slice of a wider matrix, such as Mamba's Δ columns of `x_proj`'s output, or
+/// CubeCL's pitched rows): every kernel here reads through the row stride. Anything else is
+/// copied to contiguous first.
 fn layout(t: Cube) -> (Cube, bool) {
     let shape = t.meta.shape().to_vec();
     let strides = t.meta.strides().to_vec();
@@ -157,7 +160,13 @@ fn layout(t: Cube) -> (Cube, bool) {
         }
         true
     };
-    if row_major(&strides) {
+    // Unit stride along the last axis, rows at least a row apart, and every batch axis packed
+    // around the rows as they are.
+    let padded_rows = n >= 2
+        && (shape[n - 1] == 1 || strides[n - 1] == 1)
+        && strides[n - 2] >= shape[n - 1]
+        && (0..n - 2).all(|i| shape[i] == 1 || strides[i] == shape[i + 1] * strides[i + 1]);
+    if row_major(&strides) || padded_rows {
         return (t, false);
     }
     if n >= 2 {

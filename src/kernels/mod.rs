@@ -60,6 +60,50 @@ pub(crate) fn unit_last<const D: usize>(t: Tensor<CudaBackend, D>) -> Cube {
     }
 }
 
+/// Columns `range` of the last axis as a view of the same buffer: the handle's byte offsets
+/// move, the strides stay. Burn's `slice` copies instead when those offsets are not multiples
+/// of the allocation alignment (512 B), although nothing on the device needs more than the
+/// element's alignment for scalar reads; the kernels that vectorise check the offsets they
+/// read from (e.g. [`matmul_double::eligible`]).
+pub(crate) fn column_view(
+    t: Tensor<CudaBackend, 3>,
+    range: std::ops::Range<usize>,
+) -> Tensor<CudaBackend, 3> {
+    let mut t = t.into_primitive().tensor();
+    let (cols, stride) = (t.meta.shape()[2], t.meta.strides()[2]);
+    assert!(
+        range.start <= range.end && range.end <= cols,
+        "column_view: columns {range:?} of {cols}"
+    );
+    let bytes = |elems: usize| (elems * stride * t.dtype.size()) as u64;
+    let (start, end) = (bytes(range.start), bytes(cols - range.end));
+    t.handle = t.handle.offset_start(start).offset_end(end);
+    t.meta.shape_mut()[2] = range.len();
+    wrap(t)
+}
+
+/// `[.., d] → [rows, d]`, merging the leading axes without a copy when the rows are evenly
+/// spaced (unit stride along `d`, each leading axis packed around the one after it), as in a
+/// [`column_view`]; otherwise Burn's reshape, which copies a tensor that is not dense.
+pub(crate) fn flatten_rows<const D: usize>(t: Tensor<CudaBackend, D>) -> Tensor<CudaBackend, 2> {
+    let dims = t.dims();
+    let d = dims[D - 1];
+    let rows: usize = dims[..D - 1].iter().product();
+    let strides = t.clone().into_primitive().tensor().meta.strides().to_vec();
+    let evenly = D >= 2
+        && (d == 1 || strides[D - 1] == 1)
+        && (0..D - 2).all(|i| dims[i] == 1 || strides[i] == dims[i + 1] * strides[i + 1]);
+    if !evenly || D == 2 {
+        return t.reshape([rows, d]);
+    }
+    let mut c = t.into_primitive().tensor();
+    for _ in 0..D - 2 {
+        c.meta.remove(0);
+    }
+    c.meta.shape_mut()[0] = rows;
+    wrap(c)
+}
+
 /// An uninitialised, densely packed f32 buffer on `like`'s device. Dense, not CubeCL's default
 /// pitched layout (rows padded to an alignment), because the kernels index their outputs as
 /// packed arrays.

@@ -37,13 +37,25 @@ fn write_normed<F: Float>(
     eps: f32,
     #[comptime] per_lane: usize,
 ) {
+    // Weights read before the first store: a load cannot be moved above a store to a buffer
+    // that might alias it, so weights read between the stores each waited for the cache.
+    let mut w = Array::<F>::new(per_lane);
+    #[unroll]
+    for k in 0..per_lane {
+        let j = lane + k * LANES as usize;
+        let mut wv = F::new(0.0);
+        if j < d {
+            wv = weight[j];
+        }
+        w[k] = wv;
+    }
     let total = plane_sum(sq);
     let inv = F::new(1.0) / F::sqrt(total / F::cast_from(d) + F::cast_from(eps));
     #[unroll]
     for k in 0..per_lane {
         let j = lane + k * LANES as usize;
         if j < d {
-            out[out_base + j] = v[k] * inv * weight[j];
+            out[out_base + j] = v[k] * inv * w[k];
         }
     }
 }
@@ -102,18 +114,25 @@ fn add_rms_norm_kernel<F: Float>(
         let out_base = b * out.stride(0) + t * out.stride(1);
         let mut v = Array::<F>::new(per_lane);
         let mut sq = F::new(0.0);
+        // Every load of the row before the first store (see `write_normed`).
         #[unroll]
         for k in 0..per_lane {
             let j = lane + k * LANES as usize;
             let mut sv = F::new(0.0);
             if j < d {
                 sv = x[xb + j] + a[ab + j];
-                sum[out_base + j] = sv;
             }
             v[k] = sv;
             sq += sv * sv;
         }
         write_normed::<F>(&v, sq, weight, out, out_base, lane, d, eps, per_lane);
+        #[unroll]
+        for k in 0..per_lane {
+            let j = lane + k * LANES as usize;
+            if j < d {
+                sum[out_base + j] = v[k];
+            }
+        }
     }
 }
 

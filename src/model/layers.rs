@@ -97,10 +97,8 @@ fn rows_times<B: SsmBackend, const D: usize>(
     weight: Tensor<B, 2>,
 ) -> Tensor<B, D> {
     let mut shape = x.dims();
-    let d_in = shape[D - 1];
-    let rows = x.shape().num_elements() / d_in;
     shape[D - 1] = weight.dims()[0];
-    B::matmul_fp32(x.reshape([rows, d_in]), weight.transpose()).reshape(shape)
+    B::matmul_fp32(B::flatten_rows(x), weight.transpose()).reshape(shape)
 }
 
 /// Root-mean-square normalisation: `x / sqrt(mean(x²) + ε) · weight` over the last axis.

@@ -56,8 +56,10 @@ pub fn describe() -> String {
 /// 64 chunks of 128 steps at 0.246 ms per layer at N = 8,192, 128 chunks of 64 at 0.260 and
 /// 256 of 32 at 0.341. At 65,536 it timed the heuristic's 512 chunks (then capped at 1,024)
 /// at 1.53 ms against 1.36 for 64 or 256, hence the cap of 256 (a first run with the cap,
-/// whose result rows were lost, timed the heuristic at 65,536 at 1.41 ms). `selftest` times
-/// the heuristic against fixed chunk counts on every run.
+/// whose result rows were lost, timed the heuristic at 65,536 at 1.41 ms). Once the kernels
+/// requested their inputs a sub-block ahead (see `forward`'s docs), the heuristic still held:
+/// 0.219 ms at 8,192 (64 chunks 0.218, 256 chunks 0.248) and 1.24 ms at 65,536 (64 chunks
+/// 1.29). `selftest` times the heuristic against fixed chunk counts on every run.
 pub fn chunks_for(batch: usize, len: usize, d_inner: usize) -> usize {
     let _ = (batch, d_inner);
     match CHUNKS_OVERRIDE.load(Ordering::Relaxed) {

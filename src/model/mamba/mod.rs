@@ -232,9 +232,9 @@ impl<B: SsmBackend> Mixer<B> {
         mark("conv1d, SiLU");
         let sel = self.x_proj.forward(u.clone());
         let (r, n) = (self.dt_rank, self.d_state);
-        let delta = self.dt_proj.forward(sel.clone().slice(s![.., .., 0..r]));
-        let b = sel.clone().slice(s![.., .., r..r + n]);
-        let c = sel.slice(s![.., .., r + n..r + 2 * n]);
+        let delta = self.dt_proj.forward(B::column_view(sel.clone(), 0..r));
+        let b = B::column_view(sel.clone(), r..r + n);
+        let c = B::column_view(sel, r + n..r + 2 * n);
         mark("x_proj, dt_proj");
         let out = B::selective_scan(ScanInputs {
             u,
