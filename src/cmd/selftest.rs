@@ -48,6 +48,7 @@ impl PlatformTask for Task {
                 ("chunks=4", Box::new(|| set_chunks_override(4))),
                 ("chunks=16", Box::new(|| set_chunks_override(16))),
                 ("chunks=64", Box::new(|| set_chunks_override(64))),
+                ("chunks=128", Box::new(|| set_chunks_override(128))),
                 ("chunks=256", Box::new(|| set_chunks_override(256))),
                 ("chunks=auto", Box::new(|| set_chunks_override(0))),
             ]

@@ -22,6 +22,15 @@
 //! [`super::matmul`]'s tuner, judged against sampled f64 entries like the others. Every product
 //! is an f32 FMA.
 //!
+//! # Tried and not kept
+//! - Larger tiles, 128 × 256 and 256 × 128 outputs per cube (8 × 16 per thread, k-slices of 8
+//!   so that both shared buffers stay under 48 KB), as tuner candidates: slower than
+//!   [`super::matmul_vec4`] on every model product at N = 8,192 on the H200, e.g. the LM head
+//!   7.89 / 7.73 ms against 6.55, `in_proj` 0.541 / 0.529 against 0.461.
+//! - Split-k for `x_proj` (`[8192, 1024] · [1024, 64]`, whose 128 output tiles of 64 × 64 are
+//!   one per SM): 4 or 8 k-ranges as a batch of this kernel's products on views of the
+//!   operands, then a kernel summing them: 0.078 / 0.082 ms against 0.077 unsplit.
+//!
 //! # Why the prologue is not shared
 //! The batch-offset prologue and the fetch calls repeat those of [`super::matmul_tiled`] and
 //! [`super::matmul_vec4`] on purpose. A version of all three with one shared helper (a struct

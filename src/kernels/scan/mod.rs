@@ -57,9 +57,10 @@ pub fn describe() -> String {
 /// 256 of 32 at 0.341. At 65,536 it timed the heuristic's 512 chunks (then capped at 1,024)
 /// at 1.53 ms against 1.36 for 64 or 256, hence the cap of 256 (a first run with the cap,
 /// whose result rows were lost, timed the heuristic at 65,536 at 1.41 ms). Once the kernels
-/// requested their inputs a sub-block ahead (see `forward`'s docs), the heuristic still held:
-/// 0.219 ms at 8,192 (64 chunks 0.218, 256 chunks 0.248) and 1.24 ms at 65,536 (64 chunks
-/// 1.29). `selftest` times the heuristic against fixed chunk counts on every run.
+/// requested their inputs a sub-block ahead and the output pass read Δ from the summary pass
+/// (see `forward`'s docs), the heuristic still held: at 8,192 its 64 chunks took 0.220–0.230
+/// ms (128 chunks 0.231, 256 chunks 0.241), at 65,536 its 256 chunks 1.14 ms (64: 1.20, 128:
+/// 1.16). `selftest` times the heuristic against fixed chunk counts on every run.
 pub fn chunks_for(batch: usize, len: usize, d_inner: usize) -> usize {
     let _ = (batch, d_inner);
     match CHUNKS_OVERRIDE.load(Ordering::Relaxed) {
@@ -99,7 +100,10 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
         chunks as u32,
         batch as u32,
     );
-    let states = if chunks > 1 {
+    // With chunks, the summary pass also writes Δ = softplus(Δ_raw + bias), which the output
+    // pass then reads in place of Δ_raw instead of computing it a second time.
+    let dts = (chunks > 1).then(|| empty_like(&u, [batch, len, d_inner]));
+    let states = if let Some(dts) = &dts {
         let states = empty_like(&u, [batch, chunks, d_state, d_inner]);
         let dsum = empty_like(&u, [batch, chunks, d_inner]);
         // SAFETY: see the module docs of `forward` (guarded channel and time indices).
@@ -115,6 +119,7 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
                 b.clone().into_tensor_arg(),
                 states.clone().into_tensor_arg(),
                 dsum.clone().into_tensor_arg(),
+                dts.clone().into_tensor_arg(),
                 chunk_len as u32,
                 d_state,
             );
@@ -144,7 +149,7 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
             count,
             cube_dim,
             u.into_tensor_arg(),
-            delta.into_tensor_arg(),
+            dts.as_ref().unwrap_or(&delta).clone().into_tensor_arg(),
             bias.into_tensor_arg(),
             a.into_tensor_arg(),
             b.into_tensor_arg(),
@@ -156,6 +161,7 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
             last.clone().into_tensor_arg(),
             chunk_len as u32,
             d_state,
+            dts.is_some(),
         );
     }
     ScanOutput {
