@@ -46,9 +46,11 @@
 //! [`GROUP`] chunks at a time: one chunk 4.6 → 2.9 ms, the chunked default 0.264 → 0.219 ms
 //! (and 1.40 → 1.24 ms at N = 65,536). Then the output pass stopped recomputing softplus (the
 //! summary pass hands it Δ, one more write and no more reads) and sums C_t · h_t in four
-//! partial sums instead of one chain of d_state: 1.24 → 1.14 ms at 65,536, and Mamba's whole
-//! forward at 8,192 14.9 → 14.7 ms in the same benchmark (the scan alone at 8,192 timed 0.230
-//! ms, within the ±5 % the self-check's timings of one configuration vary by).
+//! partial sums instead of one chain of d_state: 1.24 → 1.14 ms at 65,536; at 8,192 the scan
+//! alone timed 0.220–0.230 ms, within the ±5 % the self-check's timings of one configuration
+//! vary by. Mamba's whole forward at 8,192 went 14.9 → 14.7 ms in one benchmark run, but the
+//! full re-measurement that followed gave 14.82 ms (14.86 in the one before the change): on
+//! the forward the gain is within the spread between runs on different loans.
 //!
 //! Both kernels are launched unchecked: every global index is bounded by the guards on the
 //! channel (`ch < d_inner`) and the time range (`t < len`).

@@ -59,8 +59,8 @@ pub fn describe() -> String {
 /// whose result rows were lost, timed the heuristic at 65,536 at 1.41 ms). Once the kernels
 /// requested their inputs a sub-block ahead and the output pass read Δ from the summary pass
 /// (see `forward`'s docs), the heuristic still held: at 8,192 its 64 chunks took 0.220–0.230
-/// ms (128 chunks 0.231, 256 chunks 0.241), at 65,536 its 256 chunks 1.14 ms (64: 1.20, 128:
-/// 1.16). `selftest` times the heuristic against fixed chunk counts on every run.
+/// ms (128 chunks 0.231, 256 chunks 0.241), at 65,536 its 256 chunks 1.14–1.15 ms (64: 1.20,
+/// 128: 1.16–1.20). `selftest` times the heuristic against fixed chunk counts on every run.
 pub fn chunks_for(batch: usize, len: usize, d_inner: usize) -> usize {
     let _ = (batch, d_inner);
     match CHUNKS_OVERRIDE.load(Ordering::Relaxed) {
