@@ -86,17 +86,16 @@ pub(crate) fn column_view(
 /// spaced (unit stride along `d`, each leading axis packed around the one after it), as in a
 /// [`column_view`]; otherwise Burn's reshape, which copies a tensor that is not dense.
 pub(crate) fn flatten_rows<const D: usize>(t: Tensor<CudaBackend, D>) -> Tensor<CudaBackend, 2> {
-    let dims = t.dims();
+    let mut c = t.into_primitive().tensor();
+    let (dims, strides) = (c.meta.shape().to_vec(), c.meta.strides().to_vec());
     let d = dims[D - 1];
     let rows: usize = dims[..D - 1].iter().product();
-    let strides = t.clone().into_primitive().tensor().meta.strides().to_vec();
     let evenly = D >= 2
         && (d == 1 || strides[D - 1] == 1)
         && (0..D - 2).all(|i| dims[i] == 1 || strides[i] == dims[i + 1] * strides[i + 1]);
     if !evenly || D == 2 {
-        return t.reshape([rows, d]);
+        return wrap::<D>(c).reshape([rows, d]);
     }
-    let mut c = t.into_primitive().tensor();
     for _ in 0..D - 2 {
         c.meta.remove(0);
     }
