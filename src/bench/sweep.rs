@@ -286,7 +286,7 @@ fn record_kernels(path: &Path, tag: &str, lines: &[String]) -> Result<()> {
     }
     let mut text = all.into_iter().collect::<Vec<_>>().join("\n");
     text.push('\n');
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    crate::manifest::write_atomic(path, text.as_bytes())
 }
 
 fn crash_row<P: Platform>(
