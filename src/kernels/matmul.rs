@@ -160,12 +160,8 @@ fn layout(t: Cube) -> (Cube, bool) {
         }
         true
     };
-    // Unit stride along the last axis, rows at least a row apart, and every batch axis packed
-    // around the rows as they are.
-    let padded_rows = n >= 2
-        && (shape[n - 1] == 1 || strides[n - 1] == 1)
-        && strides[n - 2] >= shape[n - 1]
-        && (0..n - 2).all(|i| shape[i] == 1 || strides[i] == shape[i + 1] * strides[i + 1]);
+    // Evenly spaced rows, at least a row apart.
+    let padded_rows = super::rows_evenly_spaced(&t) && strides[n - 2] >= shape[n - 1];
     if row_major(&strides) || padded_rows {
         return (t, false);
     }

@@ -82,18 +82,25 @@ pub(crate) fn column_view(
     wrap(t)
 }
 
+/// Whether `t`'s last axis has unit stride and its rows are evenly spaced: every leading axis
+/// (of more than one entry) packed around the one after it, so that the leading axes read as
+/// one axis of rows `strides[rank − 2]` apart. Dense tensors and column views qualify.
+pub(crate) fn rows_evenly_spaced(t: &Cube) -> bool {
+    let (shape, strides) = (t.meta.shape(), t.meta.strides());
+    let n = shape.len();
+    n >= 2
+        && (shape[n - 1] == 1 || strides[n - 1] == 1)
+        && (0..n - 2).all(|i| shape[i] == 1 || strides[i] == shape[i + 1] * strides[i + 1])
+}
+
 /// `[.., d] → [rows, d]`, merging the leading axes without a copy when the rows are evenly
 /// spaced (unit stride along `d`, each leading axis packed around the one after it), as in a
 /// [`column_view`]; otherwise Burn's reshape, which copies a tensor that is not dense.
 pub(crate) fn flatten_rows<const D: usize>(t: Tensor<CudaBackend, D>) -> Tensor<CudaBackend, 2> {
     let mut c = t.into_primitive().tensor();
-    let (dims, strides) = (c.meta.shape().to_vec(), c.meta.strides().to_vec());
-    let d = dims[D - 1];
-    let rows: usize = dims[..D - 1].iter().product();
-    let evenly = D >= 2
-        && (d == 1 || strides[D - 1] == 1)
-        && (0..D - 2).all(|i| dims[i] == 1 || strides[i] == dims[i + 1] * strides[i + 1]);
-    if !evenly || D == 2 {
+    let d = c.meta.shape()[D - 1];
+    let rows: usize = c.meta.shape()[..D - 1].iter().product();
+    if D == 2 || !rows_evenly_spaced(&c) {
         return wrap::<D>(c).reshape([rows, d]);
     }
     for _ in 0..D - 2 {
