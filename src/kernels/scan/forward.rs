@@ -64,9 +64,9 @@ type V4<F> = Vector<F, Const<4>>;
 /// Steps whose B (and C) rows a cube stages in shared memory at a time.
 const STAGE: usize = 64;
 
-/// Copies the rows `tb .. te` (at most [`STAGE`]) of `src`, `[batch, len, d_state]` with unit
-/// stride along `d_state`, into `dst` as vectors of 4 states, `dst[(t − tb) · d_state/4 + q]`;
-/// the cube's threads share the copy. Every channel of the cube reads the same rows, so they
+/// Copies the [`STAGE`] rows from `tb` of `src`, `[batch, len, d_state]` with unit stride along
+/// `d_state`, into `dst` as vectors of 4 states, `dst[(t − tb) · d_state/4 + q]`; rows at or
+/// past `end` (the chunk's end) read as zero. The cube's threads share the copy. Every channel of the cube reads the same rows, so they
 /// are loaded from device memory once per cube instead of once per thread and step.
 #[cube]
 // The loop bound is comptime arithmetic, left as it was when measured on the device.
@@ -76,7 +76,7 @@ fn stage_rows<F: Float>(
     dst: &mut SharedMemory<V4<F>>,
     batch: usize,
     tb: usize,
-    te: usize,
+    end: usize,
     tid: usize,
     #[comptime] d_state: usize,
 ) {
@@ -92,7 +92,7 @@ fn stage_rows<F: Float>(
             #[unroll]
             for c in 0..4usize {
                 let mut x = F::new(0.0);
-                if t < te {
+                if t < end {
                     x = src[batch * src.stride(0) + t * src.stride(1) + q * 4 + c];
                 }
                 v[c] = x;
@@ -154,6 +154,30 @@ fn sub_count(rest: usize) -> usize {
     n
 }
 
+/// Moves the sub-block requested last (`next`) into `cur` and, if the chunk has another
+/// sub-block after the one starting at step `s0`, requests it into `next`: steps
+/// `s0 + SUB ..` of one channel of `src`, whose step `0` is at index `start`, `step` apart.
+#[cube]
+#[allow(clippy::too_many_arguments)]
+fn advance_sub<F: Float>(
+    src: &Tensor<F>,
+    cur: &mut Array<F>,
+    next: &mut Array<F>,
+    start: usize,
+    step: usize,
+    s0: usize,
+    steps: usize,
+) {
+    #[unroll]
+    for j in 0..SUB {
+        cur[j] = next[j];
+    }
+    let s1 = s0 + SUB;
+    if s1 < steps {
+        load_steps::<F>(src, next, start + s1 * step, step, sub_count(steps - s1));
+    }
+}
+
 #[cube(
     launch_unchecked,
     fast_math = FastMath::ReducedPrecision | FastMath::NotNaN | FastMath::NotInf
@@ -211,26 +235,12 @@ pub(crate) fn scan_chunk_summary<F: Float>(
     for sb in 0..steps.div_ceil(SUB) {
         let s0 = sb * SUB;
         if s0 % STAGE == 0 {
-            let tb = t0 + s0;
-            let mut te = tb + STAGE;
-            if te > t1 {
-                te = t1;
-            }
             sync_cube();
-            stage_rows::<F>(bm, &mut b_s, batch, tb, te, tid, d_state);
+            stage_rows::<F>(bm, &mut b_s, batch, t0 + s0, t1, tid, d_state);
             sync_cube();
         }
-        #[unroll]
-        for j in 0..SUB {
-            x_cur[j] = x_next[j];
-            d_cur[j] = d_next[j];
-        }
-        let s1 = s0 + SUB;
-        if s1 < steps {
-            let n1 = sub_count(steps - s1);
-            load_steps::<F>(u, &mut x_next, i0 + s1 * d_inner, d_inner, n1);
-            load_steps::<F>(delta, &mut d_next, i0 + s1 * d_inner, d_inner, n1);
-        }
+        advance_sub::<F>(u, &mut x_cur, &mut x_next, i0, d_inner, s0, steps);
+        advance_sub::<F>(delta, &mut d_cur, &mut d_next, i0, d_inner, s0, steps);
         let count = sub_count(steps - s0);
         let row0 = (s0 % STAGE) * (d_state / 4);
         #[unroll]
@@ -386,29 +396,14 @@ pub(crate) fn scan_chunk_output<F: Float>(
     for sb in 0..steps.div_ceil(SUB) {
         let s0 = sb * SUB;
         if s0 % STAGE == 0 {
-            let tb = t0 + s0;
-            let mut te = tb + STAGE;
-            if te > t1 {
-                te = t1;
-            }
             sync_cube();
-            stage_rows::<F>(bm, &mut b_s, batch, tb, te, tid, d_state);
-            stage_rows::<F>(cm, &mut c_s, batch, tb, te, tid, d_state);
+            stage_rows::<F>(bm, &mut b_s, batch, t0 + s0, t1, tid, d_state);
+            stage_rows::<F>(cm, &mut c_s, batch, t0 + s0, t1, tid, d_state);
             sync_cube();
         }
-        #[unroll]
-        for j in 0..SUB {
-            x_cur[j] = x_next[j];
-            d_cur[j] = d_next[j];
-            z_cur[j] = z_next[j];
-        }
-        let s1 = s0 + SUB;
-        if s1 < steps {
-            let n1 = sub_count(steps - s1);
-            load_steps::<F>(u, &mut x_next, i0 + s1 * d_inner, d_inner, n1);
-            load_steps::<F>(delta, &mut d_next, i0 + s1 * d_inner, d_inner, n1);
-            load_steps::<F>(z, &mut z_next, iz0 + s1 * z_row, z_row, n1);
-        }
+        advance_sub::<F>(u, &mut x_cur, &mut x_next, i0, d_inner, s0, steps);
+        advance_sub::<F>(delta, &mut d_cur, &mut d_next, i0, d_inner, s0, steps);
+        advance_sub::<F>(z, &mut z_cur, &mut z_next, iz0, z_row, s0, steps);
         let count = sub_count(steps - s0);
         let row0 = (s0 % STAGE) * (d_state / 4);
         #[unroll]
