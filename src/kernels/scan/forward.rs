@@ -66,8 +66,9 @@ const STAGE: usize = 64;
 
 /// Copies the [`STAGE`] rows from `tb` of `src`, `[batch, len, d_state]` with unit stride along
 /// `d_state`, into `dst` as vectors of 4 states, `dst[(t − tb) · d_state/4 + q]`; rows at or
-/// past `end` (the chunk's end) read as zero. The cube's threads share the copy. Every channel of the cube reads the same rows, so they
-/// are loaded from device memory once per cube instead of once per thread and step.
+/// past `end` (the chunk's end) read as zero. The cube's threads share the copy. Every channel
+/// of the cube reads the same rows, so they are loaded from device memory once per cube instead
+/// of once per thread and step.
 #[cube]
 // The loop bound is comptime arithmetic, left as it was when measured on the device.
 #[allow(clippy::too_many_arguments, clippy::manual_div_ceil)]
