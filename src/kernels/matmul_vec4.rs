@@ -34,7 +34,8 @@
 //! | instructions issued | 5.17 G | 4.89 G (the FMAs alone: 4.19 G) |
 //! | issue slots busy | 76 % | 87 % |
 //! | warps per scheduler | 4 | 2 |
-//! | stall cycles per instruction: dispatch / short scoreboard / wait / barrier | 0.62 / 0.51 / 0.33 / 0.27 | 0.10 / 0.33 / 0.03 / 0.08 |
+//! | stall cycles per instruction: dispatch, short scoreboard | 0.62, 0.51 | 0.10, 0.33 |
+//! | stall cycles per instruction: wait, barrier | 0.33, 0.27 | 0.03, 0.08 |
 //! | L2 hit rate, device-memory traffic | 58 %, 0.80 TB/s | 97 %, 0.26 TB/s |
 //!
 //! Memory is not what separates them (16 % of device-memory bandwidth here). The gap is in
