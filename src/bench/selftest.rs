@@ -188,17 +188,18 @@ pub fn random_scan_inputs<B: SsmBackend>(
         .flat_map(|_| (1..=d_state).map(|n| -(n as f32)))
         .collect();
     // B, C and z are column slices of wider tensors, as in the model (x_proj's output, after
-    // 32 columns of low-rank Δ, and in_proj's), taken the way the model takes them, so the
-    // fused kernels are checked on the strided views they read there.
-    let bc = randn::<B, 3>(seed, "bc", [1, len, 32 + 2 * d_state], 1.0, device);
+    // the dt_rank columns of low-rank Δ, and in_proj's), taken the way the model takes them,
+    // so the fused kernels are checked on the strided views they read there.
+    let dt_rank = 32; // the paper's Mamba: ⌈d_model / 16⌉ = ⌈512 / 16⌉
+    let bc = randn::<B, 3>(seed, "bc", [1, len, dt_rank + 2 * d_state], 1.0, device);
     let xz = randn::<B, 3>(seed, "xz", [1, len, 2 * d_inner], 1.0, device);
     ScanInputs {
         u: randn(seed, "u", [1, len, d_inner], 1.0, device),
         delta: randn(seed, "delta", [1, len, d_inner], 0.5, device),
         delta_bias: Tensor::from_data(TensorData::new(bias, [d_inner]), device),
         a: Tensor::from_data(TensorData::new(a, [d_inner, d_state]), device),
-        b: B::column_view(bc.clone(), 32..32 + d_state),
-        c: B::column_view(bc, 32 + d_state..32 + 2 * d_state),
+        b: B::column_view(bc.clone(), dt_rank..dt_rank + d_state),
+        c: B::column_view(bc, dt_rank + d_state..dt_rank + 2 * d_state),
         d: Tensor::ones([d_inner], device),
         z: xz.slice(s![.., .., d_inner..2 * d_inner]),
     }
