@@ -250,6 +250,16 @@ fn tiled_matmul_kernel<F: Float>(
     }
 }
 
+/// An operand's (row stride, k stride) as kernel constants, `(0, 0)` where they are runtime
+/// values (and the bounds tests are compiled in).
+#[derive(Clone, Copy, Debug, Default, Hash, PartialEq, Eq)]
+pub(crate) struct Fixed {
+    pub lhs: (usize, usize),
+    pub rhs: (usize, usize),
+    /// Two shared buffers, two k-slices per loop iteration (k a multiple of 2 · BK).
+    pub pairs: bool,
+}
+
 /// How a 128 × 128-output-tile kernel of 256 threads is launched over `out` (this one and
 /// [`super::matmul_vec4`]): the grid (column tiles, row tiles, batch), the cube, and whether
 /// `lhs` and `rhs` are each contiguous along the shared dimension k.
@@ -258,6 +268,9 @@ pub(super) struct TileLaunch {
     pub dim: CubeDim,
     pub lhs_along_k: bool,
     pub rhs_along_k: bool,
+    /// Where the product has no edge tiles and one batch: both operands' strides, which
+    /// [`super::matmul_vec4`] then compiles in as constants, without bounds tests.
+    pub fixed: Fixed,
     /// 64-bit indices only where an operand or the output exceeds `u32::MAX` elements (the
     /// materialised attention's scores from N = 32,768 × 8 heads).
     pub address: AddressType,
@@ -269,6 +282,27 @@ impl TileLaunch {
         let r = shape.len();
         let (m, n) = (shape[r - 2], shape[r - 1]);
         let batch: usize = shape[..r - 2].iter().product();
+        let k = lhs.meta.shape()[r - 1];
+        let (ls, rs) = (lhs.meta.strides(), rhs.meta.strides());
+        let lhs_along_k = ls[r - 1] == 1;
+        let rhs_along_k = rs[r - 1] != 1;
+        let fixed = if batch <= 1
+            && m.is_multiple_of(BM)
+            && n.is_multiple_of(BN)
+            && k.is_multiple_of(BK)
+            && [ls[r - 2], ls[r - 1], rs[r - 2], rs[r - 1]]
+                .iter()
+                .all(|&s| s > 0)
+        {
+            // `fetch` takes (row stride, k stride); rhs's rows are the output's columns.
+            Fixed {
+                lhs: (ls[r - 2], ls[r - 1]),
+                rhs: (rs[r - 1], rs[r - 2]),
+                pairs: false,
+            }
+        } else {
+            Fixed::default()
+        };
         Self {
             count: CubeCount::Static(
                 n.div_ceil(BN) as u32,
@@ -276,8 +310,9 @@ impl TileLaunch {
                 batch.max(1) as u32,
             ),
             dim: CubeDim::new_1d(THREADS as u32),
-            lhs_along_k: lhs.meta.strides()[r - 1] == 1,
-            rhs_along_k: rhs.meta.strides()[r - 1] != 1,
+            lhs_along_k,
+            rhs_along_k,
+            fixed,
             address: address_type(&[lhs, rhs, out]),
         }
     }
