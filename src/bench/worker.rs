@@ -168,16 +168,35 @@ pub fn measure<P: Platform>(
         let out = model.forward(input_ids(platform, ids, n), opts);
         out.logits
     };
-    for w in 0..spec.warmup {
-        let (ms, _) = time_ms(platform, forward);
-        // Judged on the last warm-up: the first one includes kernel compilation and autotuning.
-        if w + 1 == spec.warmup && ms > spec.max_forward_s * 1e3 {
+    let budget_ms = spec.max_forward_s * 1e3;
+    let mut judged = None;
+    for _ in 0..spec.warmup {
+        judged = Some(time_ms(platform, forward).0);
+    }
+    // Judged on the last warm-up. The first forward at a length includes kernel compilation
+    // and autotuning (with a cold kernel cache, seconds), so where the only warm-up ran over
+    // the budget one more forward decides.
+    if spec.warmup == 1
+        && let Some(first) = judged.filter(|&ms| ms > budget_ms)
+    {
+        let second = time_ms(platform, forward).0;
+        if second > budget_ms {
             return Err(format!(
-                "time budget: one forward took {:.1} s (budget {:.0} s per forward)",
-                ms / 1e3,
+                "time budget: a second forward took {:.1} s (the first, with compilation and \
+                 tuning, {:.1} s; budget {:.0} s per forward)",
+                second / 1e3,
+                first / 1e3,
                 spec.max_forward_s
             ));
         }
+        judged = Some(second);
+    }
+    if let Some(ms) = judged.filter(|&ms| ms > budget_ms) {
+        return Err(format!(
+            "time budget: one forward took {:.1} s (budget {:.0} s per forward)",
+            ms / 1e3,
+            spec.max_forward_s
+        ));
     }
     let times: Vec<f64> = (0..spec.runs)
         .map(|_| time_ms(platform, forward).0)

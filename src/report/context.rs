@@ -92,6 +92,8 @@ pub struct BookContext {
     pub corpus: Option<CorpusStats>,
     pub efficiency: Option<EfficiencySummary>,
     pub maxlen: Vec<EfficiencyRow>,
+    /// The largest-N probes' time budget per forward, seconds.
+    pub maxlen_budget_s: f64,
     /// One forward of each benchmark path cut into stages (`perf/breakdown.csv`).
     pub breakdown: Vec<super::perf::BreakdownGroup>,
     /// The performance issue's targets beside the measurements.
@@ -391,6 +393,7 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
         peer_software: peer_software(theirs.first().map_or("", |r| r.software.as_str())),
         short: efficiency.as_ref().map(short_names).unwrap_or_default(),
         maxlen,
+        maxlen_budget_s: crate::bench::maxlen::BUDGET_S,
         parity: read_records(&artifacts.join("parity").join("parity.csv"))?,
         selftest_rev: std::fs::read_to_string(artifacts.join("selftest").join("git_rev.txt"))
             .map(|s| s.trim().to_string())

@@ -129,18 +129,42 @@ pub fn targets(
             .max()
     };
     for (model, variant, want) in [("mamba", "fused", 262_144), ("llama", "fused", 131_072)] {
-        if let Some(n) = longest(maxlen, model, variant) {
-            out.push(Target {
-                what: format!(
-                    "{} {}, longest forward (last-position logits)",
-                    model_name(model),
-                    path_name("ssmbench", model, variant)
-                ),
-                target: format!("≥ {} tokens", group(want)),
-                measured: format!("{} tokens", group(n as i64)),
-                met: n >= want as usize,
-            });
-        }
+        let best = longest(maxlen, model, variant);
+        // The shortest length that did not complete above the longest that did (or at all).
+        let stop = maxlen
+            .iter()
+            .filter(|r| r.model == model && r.variant == variant && r.failed())
+            .filter(|r| best.is_none_or(|b| r.n > b))
+            .min_by_key(|r| r.n);
+        let stopped = |r: &EfficiencyRow| {
+            let detail = r.error.strip_prefix("time budget: ").unwrap_or("");
+            let detail = if detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {detail}")
+            };
+            format!(
+                "{} stopped by {}{detail}",
+                group(r.n as i64),
+                stop_reason(r)
+            )
+        };
+        let measured = match (best, stop) {
+            (Some(n), None) => format!("{} tokens", group(n as i64)),
+            (Some(n), Some(r)) => format!("{} tokens; {}", group(n as i64), stopped(r)),
+            (None, Some(r)) => format!("none completed: {}", stopped(r)),
+            (None, None) => continue,
+        };
+        out.push(Target {
+            what: format!(
+                "{} {}, longest forward (last-position logits)",
+                model_name(model),
+                path_name("ssmbench", model, variant)
+            ),
+            target: format!("≥ {} tokens", group(want)),
+            measured,
+            met: best.is_some_and(|n| n >= want as usize),
+        });
     }
     // The materialised path: "as far as memory allows". Met only if what stopped it was memory
     // (measured, or certain by arithmetic: see `bench::worker::materialised_bytes`).

@@ -282,3 +282,50 @@ fn matmul_comparison_joins_shapes_names_roles_and_sums_a_forward() {
     let llama = v.totals.iter().find(|t| t.model == "LLaMA").unwrap();
     assert_eq!(llama.forward_ms, None);
 }
+
+/// A largest-N probe row for the targets table.
+fn probe(model: &str, n: usize, error: &str) -> ssmbench::bench::rows::EfficiencyRow {
+    let failed = !error.is_empty();
+    ssmbench::bench::rows::EfficiencyRow {
+        stack: "ssmbench".into(),
+        model: model.into(),
+        variant: "fused".into(),
+        seed: 0,
+        n,
+        logits: "last".into(),
+        run: (!failed).then_some(1),
+        time_ms: if failed { f64::INFINITY } else { 100.0 },
+        peak_alloc_gib: if failed { f64::INFINITY } else { 1.0 },
+        reserved_gib: if failed { f64::INFINITY } else { 1.0 },
+        params: 1,
+        error: error.into(),
+        device: String::new(),
+        driver: String::new(),
+        backend: String::new(),
+        software: String::new(),
+        git_rev: String::new(),
+        timestamp: String::new(),
+    }
+}
+
+#[test]
+fn longest_forward_targets_name_the_length_that_stopped_them() {
+    use ssmbench::report::perf::targets;
+    let over = "time budget: one forward took 22.5 s (budget 20 s per forward)";
+    // None completed: the row stays in the table, not met, with the reason.
+    let t = targets(&[], &[probe("mamba", 131_072, over)], &[]);
+    assert_eq!(t.len(), 1);
+    assert!(!t[0].met);
+    assert_eq!(
+        t[0].measured,
+        "none completed: 131,072 stopped by the time budget: one forward took 22.5 s (budget 20 s per forward)"
+    );
+    // Some completed: the longest, then what stopped the next one.
+    let rows = [probe("llama", 131_072, ""), probe("llama", 262_144, over)];
+    let t = targets(&[], &rows, &[]);
+    assert!(t[0].met);
+    assert!(
+        t[0].measured
+            .starts_with("131,072 tokens; 262,144 stopped by the time budget")
+    );
+}
