@@ -106,7 +106,9 @@ const PER_THREAD: usize = 2;
 
 /// Loads this thread's two vectors (4 rows × 1 k each) of one `rows × BK` slice into
 /// registers; rows or k past the end read as zero. `along_k` (comptime) says the operand is
-/// contiguous along k, and then neighbouring threads take neighbouring k.
+/// contiguous along k, and then neighbouring threads take neighbouring k. `fixed_row` and
+/// `fixed_k`, when not 0, are the operand's strides as constants of the kernel ([`Fixed`]):
+/// then there are no edges, no bounds tests, and the runtime strides and extents are unused.
 #[cube]
 #[allow(clippy::too_many_arguments)]
 fn fetch<F: Float>(
