@@ -128,13 +128,16 @@ pub fn targets(
             .map(|r| r.n)
             .max()
     };
+    // The fast paths: the largest-N probes (last-position logits) or the sweep's forwards (full
+    // logits, more work at the same length), whichever reached further.
     for (model, variant, want) in [("mamba", "fused", 262_144), ("llama", "fused", 131_072)] {
-        let best = longest(maxlen, model, variant);
-        // The shortest length that did not complete above the longest that did (or at all).
+        let probe = longest(maxlen, model, variant);
+        let full = longest(sweep, model, variant).filter(|&f| probe.is_none_or(|p| f > p));
+        // The shortest probe that did not complete above the longest that did (or at all).
         let stop = maxlen
             .iter()
             .filter(|r| r.model == model && r.variant == variant && r.failed())
-            .filter(|r| best.is_none_or(|b| r.n > b))
+            .filter(|r| probe.is_none_or(|b| r.n > b))
             .min_by_key(|r| r.n);
         let stopped = |r: &EfficiencyRow| {
             let detail = r.error.strip_prefix("time budget: ").unwrap_or("");
@@ -149,15 +152,31 @@ pub fn targets(
                 stop_reason(r)
             )
         };
-        let measured = match (best, stop) {
-            (Some(n), None) => format!("{} tokens", group(n as i64)),
-            (Some(n), Some(r)) => format!("{} tokens; {}", group(n as i64), stopped(r)),
-            (None, Some(r)) => format!("none completed: {}", stopped(r)),
+        let probes = match (probe, stop) {
+            (Some(n), None) => Some(format!("{} tokens (last-position logits)", group(n as i64))),
+            (Some(n), Some(r)) => Some(format!(
+                "{} tokens (last-position logits); {}",
+                group(n as i64),
+                stopped(r)
+            )),
+            (None, Some(r)) => Some(format!(
+                "last-position probes: none completed, {}",
+                stopped(r)
+            )),
+            (None, None) => None,
+        };
+        let measured = match (full, probes) {
+            (Some(f), Some(p)) if probe.is_none() => {
+                format!("{} tokens (full logits, the sweep); {p}", group(f as i64))
+            }
+            (Some(f), _) => format!("{} tokens (full logits, the sweep)", group(f as i64)),
+            (None, Some(p)) => p,
             (None, None) => continue,
         };
+        let best = probe.max(full);
         out.push(Target {
             what: format!(
-                "{} {}, longest forward (last-position logits)",
+                "{} {}, longest forward",
                 model_name(model),
                 path_name("ssmbench", model, variant)
             ),

@@ -312,20 +312,30 @@ fn probe(model: &str, n: usize, error: &str) -> ssmbench::bench::rows::Efficienc
 fn longest_forward_targets_name_the_length_that_stopped_them() {
     use ssmbench::report::perf::targets;
     let over = "time budget: one forward took 22.5 s (budget 20 s per forward)";
-    // None completed: the row stays in the table, not met, with the reason.
+    // No probe completed and no sweep row: the row stays in the table, not met, with the reason.
     let t = targets(&[], &[probe("mamba", 131_072, over)], &[]);
     assert_eq!(t.len(), 1);
     assert!(!t[0].met);
     assert_eq!(
         t[0].measured,
-        "none completed: 131,072 stopped by the time budget: one forward took 22.5 s (budget 20 s per forward)"
+        "last-position probes: none completed, 131,072 stopped by the time budget: one forward took 22.5 s (budget 20 s per forward)"
     );
-    // Some completed: the longest, then what stopped the next one.
-    let rows = [probe("llama", 131_072, ""), probe("llama", 262_144, over)];
-    let t = targets(&[], &rows, &[]);
+    // A full-logits forward of the sweep at the target length meets it, and the failed probe is
+    // still named.
+    let sweep = [probe("mamba", 262_144, "")];
+    let t = targets(&[], &[probe("mamba", 131_072, over)], &sweep);
     assert!(t[0].met);
     assert!(
         t[0].measured
-            .starts_with("131,072 tokens; 262,144 stopped by the time budget")
+            .starts_with("262,144 tokens (full logits, the sweep); last-position")
+    );
+    // Some probes completed: the longest, then what stopped the next one.
+    let rows = [probe("llama", 131_072, ""), probe("llama", 262_144, over)];
+    let t = targets(&[], &rows, &[probe("llama", 65_536, "")]);
+    assert!(t[0].met);
+    assert!(
+        t[0].measured.starts_with(
+            "131,072 tokens (last-position logits); 262,144 stopped by the time budget"
+        )
     );
 }
