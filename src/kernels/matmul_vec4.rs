@@ -57,13 +57,13 @@
 //! # Interior products
 //! Where the product has one batch and no edge tiles (m and n multiples of 128, k of 16: every
 //! weight product of both models at the paper's lengths, except the 64 columns of Mamba's
-//! `x_proj`), [`TileLaunch`] hands the kernel both operands' strides as constants
-//! ([`Fixed`]): the fetch has no bounds tests and the row offsets are literals. With prefetch
-//! and both operands k-contiguous (the models' `[out, in]` weights) the k-loop also runs two
-//! slices per iteration over two shared buffers with constant offsets (one barrier per slice
-//! instead of two), and indices are 64-bit, which lets the compiler fold the literal row
-//! offsets into the loads' address immediates (a 32-bit index cannot be folded: it might
-//! wrap). Timed on the H200 at N = 8,192 (self-check, median of five; registers from NVRTC):
+//! `x_proj`), `TileLaunch` hands the kernel both operands' strides as constants
+//! (`matmul_tiled::Fixed`): the fetch has no bounds tests and the row offsets are literals.
+//! With prefetch and both operands k-contiguous (the models' `[out, in]` weights) the k-loop
+//! also runs two slices per iteration over two shared buffers with constant offsets (one
+//! barrier per slice instead of two), and indices are 64-bit, which lets the compiler fold the
+//! literal row offsets into the loads' address immediates (a 32-bit index cannot be folded: it
+//! might wrap). Timed on the H200 at N = 8,192 (self-check, median of five; registers from NVRTC):
 //!
 //! | | LM head | `in_proj` | registers |
 //! |---|---|---|---|
