@@ -77,6 +77,21 @@ fn stop_reason(r: &EfficiencyRow) -> &'static str {
     }
 }
 
+/// "N stopped by <reason>", with the time-budget row's own words where that was the reason.
+fn stopped_by(r: &EfficiencyRow) -> String {
+    let detail = r.error.strip_prefix("time budget: ").unwrap_or("");
+    let detail = if detail.is_empty() {
+        String::new()
+    } else {
+        format!(": {detail}")
+    };
+    format!(
+        "{} stopped by {}{detail}",
+        group(r.n as i64),
+        stop_reason(r)
+    )
+}
+
 /// One target of the performance issue and what this run measured.
 #[derive(Clone, Debug, Serialize)]
 pub struct Target {
@@ -93,10 +108,10 @@ pub const MAMBA_TARGET_MS: f64 = 12.0;
 
 /// The performance issue's targets (time at N = 8,192; longest single forward), checked
 /// against the peer rows and the largest-N probes.
-pub fn targets(
+pub fn targets<'a>(
     peers: &[PeerRow],
-    maxlen: &[EfficiencyRow],
-    sweep: &[EfficiencyRow],
+    maxlen: &'a [EfficiencyRow],
+    sweep: &'a [EfficiencyRow],
 ) -> Vec<Target> {
     let mut out = Vec::new();
     let at = |path: &str| {
@@ -128,40 +143,30 @@ pub fn targets(
             .map(|r| r.n)
             .max()
     };
+    // The shortest length that did not complete above `after` (the longest that did, if any).
+    let first_stop =
+        |rows: &'a [EfficiencyRow], model: &str, variant: &str, after: Option<usize>| {
+            rows.iter()
+                .filter(|r| r.model == model && r.variant == variant && r.failed())
+                .filter(|r| after.is_none_or(|a| r.n > a))
+                .min_by_key(|r| r.n)
+        };
     // The fast paths: the largest-N probes (last-position logits) or the sweep's forwards (full
     // logits, more work at the same length), whichever reached further.
     for (model, variant, want) in [("mamba", "fused", 262_144), ("llama", "fused", 131_072)] {
         let probe = longest(maxlen, model, variant);
         let full = longest(sweep, model, variant).filter(|&f| probe.is_none_or(|p| f > p));
-        // The shortest probe that did not complete above the longest that did (or at all).
-        let stop = maxlen
-            .iter()
-            .filter(|r| r.model == model && r.variant == variant && r.failed())
-            .filter(|r| probe.is_none_or(|b| r.n > b))
-            .min_by_key(|r| r.n);
-        let stopped = |r: &EfficiencyRow| {
-            let detail = r.error.strip_prefix("time budget: ").unwrap_or("");
-            let detail = if detail.is_empty() {
-                String::new()
-            } else {
-                format!(": {detail}")
-            };
-            format!(
-                "{} stopped by {}{detail}",
-                group(r.n as i64),
-                stop_reason(r)
-            )
-        };
+        let stop = first_stop(maxlen, model, variant, probe);
         let probes = match (probe, stop) {
             (Some(n), None) => Some(format!("{} tokens (last-position logits)", group(n as i64))),
             (Some(n), Some(r)) => Some(format!(
                 "{} tokens (last-position logits); {}",
                 group(n as i64),
-                stopped(r)
+                stopped_by(r)
             )),
             (None, Some(r)) => Some(format!(
                 "last-position probes: none completed, {}",
-                stopped(r)
+                stopped_by(r)
             )),
             (None, None) => None,
         };
@@ -188,10 +193,7 @@ pub fn targets(
     // The materialised path: "as far as memory allows". Met only if what stopped it was memory
     // (measured, or certain by arithmetic: see `bench::worker::materialised_bytes`).
     if let Some(n) = longest(sweep, "llama", "eager") {
-        let stop = sweep
-            .iter()
-            .filter(|r| r.model == "llama" && r.variant == "eager" && r.failed() && r.n > n)
-            .min_by_key(|r| r.n);
+        let stop = first_stop(sweep, "llama", "eager", Some(n));
         out.push(Target {
             what: "LLaMA materialised, longest forward (full logits)".into(),
             target: "as far as memory allows".into(),
