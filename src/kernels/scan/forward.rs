@@ -53,15 +53,15 @@
 //! the forward the gain is within the spread between runs on different loans.
 //!
 //! # Tried and not kept
-//! Nsight Compute on a self-check launch with the forward's grid (64 chunks × 8 cubes of 128)
-//! found both passes waiting, not busy: an instruction issued every 4.4–5 cycles per
-//! scheduler, 0.3–0.4 eligible warps of the ≈ 4 resident, 16 warps per SM (the grid fills the
-//! H200 once). Three changes aimed at that, each timed on the H200 (self-check at N = 8,192,
-//! 1,024 channels, and Mamba's whole forward at 8,192 against the current kernels on the same
-//! machine):
+//! Nsight Compute on a self-check launch with the forward's grid (64 chunks × 8 cubes of 128,
+//! shorter chunks) found both passes waiting, not busy: an instruction issued every 4.4–5
+//! cycles per scheduler, 0.3–0.4 eligible warps of the ≈ 4 resident, about 15 warps per SM
+//! (the grid fills the H200 once; registers would allow 16–20). Three changes aimed at that,
+//! each timed on the H200 (self-check at N = 8,192, 1,024 channels, and Mamba's whole forward
+//! at 8,192 against the current kernels on the same machine):
 //! 1. four states per thread, a channel's `d_state / 4` neighbouring threads summing C_t · h_t
 //!    by warp shuffles (four times the threads): 0.37 ms against 0.23, forward 15.0 against
-//!    14.0 ms. Each thread's work between two trips to memory shrank fourfold, yet an SM held
+//!    13.8 ms. Each thread's work between two trips to memory shrank fourfold, yet an SM held
 //!    no more warps (120–128 registers per thread; 56–72 with 4-step sub-blocks, still 0.37);
 //! 2. step bodies without a branch (Δ = 0 past a chunk's end, which leaves h unchanged, in
 //!    place of `if j < count`) so the compiler could overlap a sub-block's steps: 0.215 ms
