@@ -61,8 +61,8 @@ enum Candidate {
     Tiled,
     /// [`super::matmul_vec4`], with (true) or without register prefetch of the next k-slice.
     Vec4(bool),
-    /// [`matmul_double`] with this (rows, columns) output tile per cube.
-    Double(usize, usize),
+    /// [`matmul_double`] with this (rows, columns) output tile per cube and k-groups.
+    Double(usize, usize, usize),
 }
 
 impl std::fmt::Display for Candidate {
@@ -72,7 +72,8 @@ impl std::fmt::Display for Candidate {
             Candidate::Tiled => write!(f, "ssmbench_tiled_128x128x16"),
             Candidate::Vec4(true) => write!(f, "ssmbench_tiled_vec4_128x128x16"),
             Candidate::Vec4(false) => write!(f, "ssmbench_tiled_vec4_direct_128x128x16"),
-            Candidate::Double(m, n) => write!(f, "ssmbench_double_{m}x{n}x16"),
+            Candidate::Double(m, n, 1) => write!(f, "ssmbench_double_{m}x{n}x16"),
+            Candidate::Double(m, n, g) => write!(f, "ssmbench_double_{m}x{n}x16_k{g}"),
         }
     }
 }
@@ -88,7 +89,7 @@ fn cubek_first(lhs: &[usize], rhs: &[usize]) -> bool {
 fn candidates() -> Vec<Candidate> {
     let mut v: Vec<Candidate> = matmul_double::TILES
         .iter()
-        .map(|&(m, n)| Candidate::Double(m, n))
+        .map(|&(m, n, g)| Candidate::Double(m, n, g))
         .collect();
     v.extend([
         Candidate::Vec4(true),
@@ -202,11 +203,11 @@ fn launch(candidate: &Candidate, lhs: Cube, rhs: Cube, out: Cube) -> Result<(), 
             vec4_matmul(&lhs, &rhs, &out, *prefetch);
             return Ok(());
         }
-        Candidate::Double(m, n) => {
+        Candidate::Double(m, n, g) => {
             if !matmul_double::eligible(&lhs, &rhs, &out) {
                 return Err("operands not 4-word aligned".into());
             }
-            matmul_double::double_matmul(&lhs, &rhs, &out, (*m, *n));
+            matmul_double::double_matmul(&lhs, &rhs, &out, (*m, *n, *g));
             return Ok(());
         }
     };

@@ -18,7 +18,12 @@
 //!
 //! The tile is a comptime choice: 128 × 128 or 64 × 64 outputs per cube of 256 threads
 //! (16 × 16; 8 × 8 or 4 × 4 outputs per thread), so that narrow products such as Mamba's
-//! `x_proj` (64 output columns) still spread over the SMs. Each is one more candidate for
+//! `x_proj` (64 output columns) still spread over the SMs. A 64 × 64 cube may also hold two
+//! such groups of 256 threads that split the k-slices between them and sum their tiles
+//! through shared memory at the end (`groups`): `x_proj`'s 128 cubes of 8 warps, one per SM,
+//! waited on their loads; with 16 warps per SM the H200 timed it at 0.064 ms against 0.075 in
+//! the tuner, and Mamba's forward at N = 8,192 at 13.78 and 13.75 ms against 13.86 and 13.89
+//! in alternating runs on one machine. Each is one more candidate for
 //! [`super::matmul`]'s tuner, judged against sampled f64 entries like the others. Every product
 //! is an f32 FMA.
 //!
@@ -29,7 +34,9 @@
 //!   7.89 / 7.73 ms against 6.55, `in_proj` 0.541 / 0.529 against 0.461.
 //! - Split-k for `x_proj` (`[8192, 1024] · [1024, 64]`, whose 128 output tiles of 64 × 64 are
 //!   one per SM): 4 or 8 k-ranges as a batch of this kernel's products on views of the
-//!   operands, then a kernel summing them: 0.078 / 0.082 ms against 0.077 unsplit.
+//!   operands, then a kernel summing them: 0.078 / 0.082 ms against 0.077 unsplit. The
+//!   k-groups above split k inside the cube instead: no partial products in device memory and
+//!   no second launch.
 //!
 //! # Why the prologue is not shared
 //! The batch-offset prologue and the fetch calls repeat those of [`super::matmul_tiled`] and
@@ -144,6 +151,7 @@ fn double_matmul_kernel<F: Float, N: Size>(
     #[comptime] bn: usize,
     #[comptime] lhs_along_k: bool,
     #[comptime] rhs_along_k: bool,
+    #[comptime] groups: usize,
 ) {
     // Runs of 4 rows (columns) per thread, and the shared line strides.
     let rm = bm / 64;
@@ -156,7 +164,15 @@ fn double_matmul_kernel<F: Float, N: Size>(
     let m_len = out.shape(rank - 2);
     let n_len = out.shape(rank - 1);
     let k_len = lhs.shape(rank - 1);
-    let tid = UNIT_POS_X as usize;
+    // With `groups` > 1 the cube holds that many groups of THREADS, each taking an equal share
+    // of the k-slices into its own accumulators and shared buffers; the groups' tiles are
+    // summed through shared memory at the end.
+    let mut tid = UNIT_POS_X as usize;
+    let mut group = 0usize;
+    if groups > 1 {
+        group = tid / THREADS;
+        tid %= THREADS;
+    }
     let tx = tid % 16usize;
     let ty = tid / 16usize;
     let m0 = CUBE_POS_X as usize * bm;
@@ -191,8 +207,8 @@ fn double_matmul_kernel<F: Float, N: Size>(
     }
 
     // Two buffers per operand: slice s lives at (s % 2) · BK · stride.
-    let mut a_tile = SharedMemory::<Vector<F, N>>::new(2 * BK * sa);
-    let mut b_tile = SharedMemory::<Vector<F, N>>::new(2 * BK * sb);
+    let mut a_tile = SharedMemory::<Vector<F, N>>::new(2 * BK * sa * groups);
+    let mut b_tile = SharedMemory::<Vector<F, N>>::new(2 * BK * sb * groups);
     let mut a_regs = Array::<Vector<F, N>>::new(bm / 64);
     let mut b_regs = Array::<Vector<F, N>>::new(bn / 64);
     let mut a = Array::<Vector<F, N>>::new(rm);
@@ -203,7 +219,18 @@ fn double_matmul_kernel<F: Float, N: Size>(
         acc[i] = F::new(0.0);
     }
 
-    let steps = k_len.div_ceil(BK);
+    let mut steps = k_len.div_ceil(BK);
+    let mut k_first = 0usize;
+    let mut a_own = 0usize;
+    let mut b_own = 0usize;
+    if groups > 1 {
+        // Every group runs the same number of steps (the barriers are the cube's); slices past
+        // k_len read as zero.
+        steps = steps.div_ceil(groups);
+        k_first = group * steps * BK;
+        a_own = group * 2 * BK * sa;
+        b_own = group * 2 * BK * sb;
+    }
     fetch::<F, N>(
         lhs,
         lhs_s,
@@ -211,7 +238,7 @@ fn double_matmul_kernel<F: Float, N: Size>(
         off_l,
         l_stride,
         m0,
-        0usize,
+        k_first,
         m_len,
         k_len,
         tid,
@@ -225,21 +252,21 @@ fn double_matmul_kernel<F: Float, N: Size>(
         off_r,
         r_stride,
         n0,
-        0usize,
+        k_first,
         n_len,
         k_len,
         tid,
         bn,
         rhs_along_k,
     );
-    stage::<F, N>(&a_regs, &mut a_tile, 0usize, tid, bm, lhs_along_k);
-    stage::<F, N>(&b_regs, &mut b_tile, 0usize, tid, bn, rhs_along_k);
+    stage::<F, N>(&a_regs, &mut a_tile, a_own, tid, bm, lhs_along_k);
+    stage::<F, N>(&b_regs, &mut b_tile, b_own, tid, bn, rhs_along_k);
     sync_cube();
 
     for step in 0..steps {
         let more = step + 1 < steps;
         if more {
-            let k0 = (step + 1) * BK;
+            let k0 = k_first + (step + 1) * BK;
             fetch::<F, N>(
                 lhs,
                 lhs_s,
@@ -269,8 +296,8 @@ fn double_matmul_kernel<F: Float, N: Size>(
                 rhs_along_k,
             );
         }
-        let abase = (step % 2) * BK * sa;
-        let bbase = (step % 2) * BK * sb;
+        let abase = a_own + (step % 2) * BK * sa;
+        let bbase = b_own + (step % 2) * BK * sb;
         #[unroll]
         for kk in 0..BK {
             #[unroll]
@@ -298,12 +325,46 @@ fn double_matmul_kernel<F: Float, N: Size>(
         if more {
             // The other buffer was last read in the previous step, before its barrier.
             let next = ((step + 1) % 2) * BK;
-            stage::<F, N>(&a_regs, &mut a_tile, next * sa, tid, bm, lhs_along_k);
-            stage::<F, N>(&b_regs, &mut b_tile, next * sb, tid, bn, rhs_along_k);
+            let a_next = a_own + next * sa;
+            let b_next = b_own + next * sb;
+            stage::<F, N>(&a_regs, &mut a_tile, a_next, tid, bm, lhs_along_k);
+            stage::<F, N>(&b_regs, &mut b_tile, b_next, tid, bn, rhs_along_k);
         }
         sync_cube();
     }
 
+    let mut writer = true;
+    if groups > 1 {
+        // Groups 1.. add their tiles into group 0's in turn, through the (now unused) staging
+        // buffers: vector v of thread tid at v · THREADS + tid, conflict-free.
+        let vecs = rm * rn * 4;
+        for src in 1..groups {
+            if group == src {
+                #[unroll]
+                for v in 0..vecs {
+                    let mut x = Vector::<F, N>::empty();
+                    #[unroll]
+                    for j in 0..4usize {
+                        x[j] = acc[v * 4 + j];
+                    }
+                    a_tile[v * THREADS + tid] = x;
+                }
+            }
+            sync_cube();
+            if group == 0 {
+                #[unroll]
+                for v in 0..vecs {
+                    let x = a_tile[v * THREADS + tid];
+                    #[unroll]
+                    for j in 0..4usize {
+                        acc[v * 4 + j] += x[j];
+                    }
+                }
+            }
+            sync_cube();
+        }
+        writer = group == 0;
+    }
     let om = out.stride(rank - 2);
     #[unroll]
     for r in 0..rm {
@@ -313,7 +374,7 @@ fn double_matmul_kernel<F: Float, N: Size>(
             #[unroll]
             for s in 0..rn {
                 let col = n0 + s * 64 + tx * 4;
-                if row < m_len && col < n_len {
+                if writer && row < m_len && col < n_len {
                     let mut v = Vector::<F, N>::empty();
                     #[unroll]
                     for j in 0..4usize {
@@ -326,8 +387,10 @@ fn double_matmul_kernel<F: Float, N: Size>(
     }
 }
 
-/// Output tiles offered to the tuner: (rows, columns) per cube.
-pub(crate) const TILES: [(usize, usize); 2] = [(128, 128), (64, 64)];
+/// Output tiles offered to the tuner: (rows, columns) per cube, and the groups of [`THREADS`]
+/// that share the k-slices (the sum of the groups' tiles goes through the staging buffers,
+/// which hold it only for 64 × 64 tiles).
+pub(crate) const TILES: [(usize, usize, usize); 3] = [(128, 128, 1), (64, 64, 1), (64, 64, 2)];
 
 /// Whether the kernel can read `lhs`, `rhs` and write `out` as 4-word vectors: the buffers
 /// start on 16-byte boundaries, and every extent and stride along which vectors are formed or
@@ -356,8 +419,12 @@ pub(crate) fn eligible(lhs: &Cube, rhs: &Cube, out: &Cube) -> bool {
 
 /// Writes `lhs · rhs` into `out` with a `tile` = (rows, columns) output tile per cube; the
 /// caller has checked [`eligible`].
-pub(crate) fn double_matmul(lhs: &Cube, rhs: &Cube, out: &Cube, tile: (usize, usize)) {
-    let (bm, bn) = tile;
+pub(crate) fn double_matmul(lhs: &Cube, rhs: &Cube, out: &Cube, tile: (usize, usize, usize)) {
+    let (bm, bn, groups) = tile;
+    assert!(
+        groups == 1 || (bm, bn) == (64, 64),
+        "k-groups are summed through the staging buffers, which fit a 64 × 64 tile only"
+    );
     let shape = out.meta.shape();
     let r = shape.len();
     let (m, n) = (shape[r - 2], shape[r - 1]);
@@ -375,7 +442,7 @@ pub(crate) fn double_matmul(lhs: &Cube, rhs: &Cube, out: &Cube, tile: (usize, us
                 n.div_ceil(bn) as u32,
                 batch.max(1) as u32,
             ),
-            CubeDim::new_1d(THREADS as u32),
+            CubeDim::new_1d((THREADS * groups) as u32),
             address_type(&[lhs, rhs, out]),
             4,
             lhs.clone().into_tensor_arg(),
@@ -387,6 +454,7 @@ pub(crate) fn double_matmul(lhs: &Cube, rhs: &Cube, out: &Cube, tile: (usize, us
             bn,
             lhs_along_k,
             rhs_along_k,
+            groups,
         );
     }
 }
