@@ -3,9 +3,9 @@
 //! the CUDA runtime ends only that process and becomes a recorded row.
 //!
 //! Protocol per (model, variant, seed, N): release cached device memory; put the token ids on
-//! the device (once, outside every clock, as the paper's and the peer's scripts do); `warmup` forwards
-//! (discarded; the first also triggers kernel compilation and autotuning); `runs` timed
-//! forwards, each between two device synchronisations; then one more forward with the
+//! the device (once, outside every clock, as the paper's and the peer's scripts do); `warmup`
+//! forwards (discarded; the first also triggers kernel compilation and autotuning); `runs`
+//! timed forwards, each between two device synchronisations; then one more forward with the
 //! allocator probe installed for the peak memory (sampling never runs inside a timed forward).
 //! The model is built once per (model, seed) from its seed, and stays resident like the
 //! paper's, so the peak includes the weights as `torch.cuda.max_memory_allocated()` does.
