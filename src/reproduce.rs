@@ -2,7 +2,10 @@
 //! sweep (Tables 1–2) → the largest-N probes and the per-stage breakdown → the representation analysis (Tables 3–5) →
 //! the environment record. (The book and the manifest are written by the caller after this.)
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    time::Instant,
+};
 
 use anyhow::Result;
 
@@ -94,7 +97,12 @@ pub fn reproduce<P: Platform>(
             eprintln!("{m}");
         }
     };
+    // Each part's wall time goes to the log: the brief bounds the whole run at five minutes
+    // on the device, and a reviewer should see which part a slow run spent its time in.
+    let timed =
+        |name: &str, t: Instant| say(&format!("{name}: {:.0} s", t.elapsed().as_secs_f64()));
     if parts.efficiency {
+        let t = Instant::now();
         say("efficiency sweep (paper §4.4) …");
         let max_n = profile
             .efficiency
@@ -112,15 +120,20 @@ pub fn reproduce<P: Platform>(
             isolation,
             quiet,
         )?;
+        timed("efficiency sweep", t);
     }
     if parts.maxlen {
+        let t = Instant::now();
         run_perf(platform, profile, inputs, layout, isolation, say)?;
+        timed("largest-N probes and stage times", t);
     }
     if parts.analysis {
+        let t = Instant::now();
         say("representation analysis (paper §4.5) …");
         run_analysis(platform, profile, inputs, &layout.representation(), |m| {
             say(&format!("  {m}"))
         })?;
+        timed("representation analysis", t);
     }
     let p = Provenance::current();
     let env = Environment {
