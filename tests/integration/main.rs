@@ -7,3 +7,4 @@ mod models;
 mod pipeline;
 mod report;
 mod stats;
+mod stats_roc;
