@@ -47,6 +47,8 @@ pub struct Check {
 /// Variants measured for comparison only (see [`Check::in_use`]).
 pub const COMPARISON_ONLY: &[&str] = &[
     "burn-default",
+    super::selftest_matmul::BURN_MODEL,
+    super::selftest_matmul::TF32X3_MODEL,
     "fp32-model",
     "chunked",
     "burn-flash-unit",

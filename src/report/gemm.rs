@@ -2,7 +2,8 @@
 //! models' own weight products at N = 8,192: the tuned kernel's time from the self-check
 //! (`selftest/selftest.csv`) beside PyTorch's `torch.mm` with TF32 off
 //! (`peers/gemm_bench.csv`, written by `peers/gemm_bench.py` on the same GPU), and what the
-//! products of one forward add up to on each.
+//! products of one forward add up to on each; beside them, the self-check's timings of the same
+//! products on tensor cores (Burn's own matmul, TF32; and 3×TF32), which the models never use.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use super::context::Records;
 use crate::{
     bench::{
         flops::{Dims, HEAD, weight_products},
-        selftest_matmul::SAMPLED_QUANTITY,
+        selftest_matmul::{BURN_MODEL, SAMPLED_QUANTITY, TF32X3_MODEL},
     },
     model::ModelKind,
 };
@@ -36,6 +37,20 @@ pub struct GemmRow {
     pub cublas_tflops: Option<f64>,
     /// ssmbench ÷ cuBLAS time (above 1: cuBLAS is faster).
     pub ratio: Option<f64>,
+    /// ssmbench's relative error over the sampled entries (against f64).
+    pub ours_err: Option<f64>,
+    /// Burn's own matmul (tensor cores, TF32) on the same product: time, error.
+    pub tf32: Option<Timed>,
+    /// The 3×TF32 product on Burn's matmul: time, error.
+    pub tf32x3: Option<Timed>,
+}
+
+/// A self-check timing of a product and its relative error against f64.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Timed {
+    pub ms: f64,
+    pub tflops: f64,
+    pub rel_err: f64,
 }
 
 /// The weight products of one forward at the self-check's N, summed.
@@ -49,6 +64,16 @@ pub struct GemmTotal {
     /// That forward with its weight products at cuBLAS's times instead of ssmbench's: an
     /// estimate (the rest of the forward as measured, plus cuBLAS's products).
     pub forward_at_cublas_ms: Option<f64>,
+    /// The products summed on Burn's matmul (TF32) and on 3×TF32, and the forward estimated
+    /// with them in the same way.
+    pub tf32_ms: Option<f64>,
+    pub forward_at_tf32_ms: Option<f64>,
+    pub tf32x3_ms: Option<f64>,
+    pub forward_at_tf32x3_ms: Option<f64>,
+    /// The largest relative error of the forward's products: ssmbench's, TF32's, 3×TF32's.
+    pub ours_max_err: Option<f64>,
+    pub tf32_max_err: Option<f64>,
+    pub tf32x3_max_err: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -96,6 +121,46 @@ fn cublas_time(cublas: &Records, (m, k, n): (usize, usize, usize), out_in: bool)
         .and_then(|c| field::<f64>(c, "median_ms"))
 }
 
+/// The self-check's row of `variant` for `(m, k, n)`, as (median ms, relative error).
+fn selftest_time(
+    selftest: &Records,
+    variant: &str,
+    (m, k, n): (usize, usize, usize),
+) -> Option<(f64, f64)> {
+    let r = selftest.iter().find(|r| {
+        r.get("check").map(String::as_str) == Some("matmul")
+            && r.get("variant").map(String::as_str) == Some(variant)
+            && field::<usize>(r, "n") == Some(m)
+            && field::<usize>(r, "channels") == Some(n)
+            && r.get("quantity")
+                .and_then(|q| q.strip_prefix(SAMPLED_QUANTITY))
+                == Some(k.to_string().as_str())
+    })?;
+    Some((field(r, "fast_ms")?, field(r, "rel_err")?))
+}
+
+/// Sum of `f` over one forward's products (`None` if any is missing) and their largest error.
+fn forward_sum(
+    rows: &[GemmRow],
+    model: ModelKind,
+    d: &Dims,
+    f: impl Fn(&GemmRow) -> Option<(f64, Option<f64>)>,
+) -> Option<(f64, Option<f64>)> {
+    let mut total = 0.0;
+    let mut worst: Option<f64> = None;
+    for p in weight_products(model, d) {
+        let row = rows
+            .iter()
+            .find(|r| r.out_in && r.m == N && r.k == p.k && r.n == p.cols)?;
+        let (ms, err) = f(row)?;
+        total += ms * p.count as f64;
+        if let Some(e) = err {
+            worst = Some(worst.map_or(e, |w| w.max(e)));
+        }
+    }
+    Some((total, worst))
+}
+
 /// Joins the self-check's model-shape rows with the cuBLAS rows; empty without the former.
 /// `forward_ms` gives each model's fastest median forward at the self-check's N, where
 /// measured.
@@ -127,6 +192,15 @@ pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(ModelKind, f64)
         };
         let cublas_ms = cublas_time(cublas, (m, k, n), out_in);
         let tflops = |ms: f64| 2.0 * (m * k * n) as f64 / (ms * 1e-3) / 1e12;
+        let timed = |variant: &str| {
+            selftest_time(selftest, variant, (m, k, n))
+                .filter(|_| out_in)
+                .map(|(ms, rel_err)| Timed {
+                    ms,
+                    tflops: tflops(ms),
+                    rel_err,
+                })
+        };
         rows.push(GemmRow {
             roles: roles(&models, k, n),
             m,
@@ -138,33 +212,45 @@ pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(ModelKind, f64)
             cublas_ms,
             cublas_tflops: cublas_ms.map(tflops),
             ratio: cublas_ms.map(|c| ours_ms / c),
+            ours_err: field(r, "rel_err"),
+            tf32: timed(BURN_MODEL),
+            tf32x3: timed(TF32X3_MODEL),
         });
     }
     // One forward's products, in the layout the models use.
     let totals = models
         .iter()
         .filter_map(|(model, d)| {
-            let mut ours = 0.0;
-            let mut theirs = Some(0.0);
-            for p in weight_products(*model, d) {
-                let row = rows
-                    .iter()
-                    .find(|r| r.out_in && r.m == N && r.k == p.k && r.n == p.cols)?;
-                ours += row.ours_ms * p.count as f64;
-                theirs = theirs
-                    .zip(row.cublas_ms)
-                    .map(|(t, c)| t + c * p.count as f64);
-            }
+            let (ours, ours_max_err) =
+                forward_sum(&rows, *model, d, |r| Some((r.ours_ms, r.ours_err)))?;
+            let theirs = forward_sum(&rows, *model, d, |r| r.cublas_ms.map(|c| (c, None)));
+            let tf32 = forward_sum(&rows, *model, d, |r| {
+                r.tf32.map(|t| (t.ms, Some(t.rel_err)))
+            });
+            let tf32x3 = forward_sum(&rows, *model, d, |r| {
+                r.tf32x3.map(|t| (t.ms, Some(t.rel_err)))
+            });
             let forward = forward_ms
                 .iter()
                 .find(|(m, _)| m == model)
                 .map(|(_, ms)| *ms);
+            // The forward with its products swapped: the rest as measured, plus the others'.
+            let swapped = |other: Option<(f64, Option<f64>)>| {
+                forward.zip(other).map(|(f, (o, _))| f - ours + o)
+            };
             Some(GemmTotal {
                 model: super::format::model_name(model.as_str()),
                 ours_ms: ours,
-                cublas_ms: theirs,
+                cublas_ms: theirs.map(|t| t.0),
                 forward_ms: forward,
-                forward_at_cublas_ms: forward.zip(theirs).map(|(f, c)| f - ours + c),
+                forward_at_cublas_ms: swapped(theirs),
+                tf32_ms: tf32.map(|t| t.0),
+                forward_at_tf32_ms: swapped(tf32),
+                tf32x3_ms: tf32x3.map(|t| t.0),
+                forward_at_tf32x3_ms: swapped(tf32x3),
+                ours_max_err,
+                tf32_max_err: tf32.and_then(|t| t.1),
+                tf32x3_max_err: tf32x3.and_then(|t| t.1),
             })
         })
         .collect();

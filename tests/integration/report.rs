@@ -256,6 +256,21 @@ fn matmul_comparison_joins_shapes_names_roles_and_sums_a_forward() {
             ]);
             if !selftest.contains(&row) {
                 selftest.push(row);
+                // The tensor-core rows of the same shape: Burn's matmul at 0.5 ms, 3×TF32 at 3.
+                for (variant, ms, err) in [
+                    ("burn-default-model", "0.5", "3e-4"),
+                    ("3xtf32-burn-model", "3.0", "5e-6"),
+                ] {
+                    selftest.push(rec(&[
+                        ("check", "matmul".into()),
+                        ("variant", variant.into()),
+                        ("n", gemm::N.to_string()),
+                        ("channels", p.cols.to_string()),
+                        ("quantity", format!("sampled k={}", p.k)),
+                        ("fast_ms", ms.into()),
+                        ("rel_err", err.into()),
+                    ]));
+                }
                 cublas.push(rec(&[
                     ("m", gemm::N.to_string()),
                     ("k", p.k.to_string()),
@@ -271,7 +286,8 @@ fn matmul_comparison_joins_shapes_names_roles_and_sums_a_forward() {
         ("variant", "fused".into()),
     ]));
     let v = gemm::view(&selftest, &cublas, &[(ModelKind::Mamba, 100.0)]);
-    assert_eq!(v.rows.len(), selftest.len() - 1);
+    // One row per shape: the tensor-core rows join it, the scan row is ignored.
+    assert_eq!(v.rows.len(), cublas.len());
     let shared = v.rows.iter().find(|r| r.k == 512 && r.n == 2048).unwrap();
     assert_eq!(shared.roles, "LLaMA gate/up, Mamba in_proj");
     assert_eq!(shared.ratio, Some(2.0));
@@ -279,6 +295,15 @@ fn matmul_comparison_joins_shapes_names_roles_and_sums_a_forward() {
     // 4 products × 8 layers + the head, at 2 ms and at 1 ms.
     assert_eq!((mamba.ours_ms, mamba.cublas_ms), (66.0, Some(33.0)));
     assert_eq!(mamba.forward_at_cublas_ms, Some(100.0 - 66.0 + 33.0));
+    assert_eq!(shared.tf32.map(|t| (t.ms, t.rel_err)), Some((0.5, 3e-4)));
+    assert_eq!((mamba.tf32_ms, mamba.tf32x3_ms), (Some(16.5), Some(99.0)));
+    assert_eq!(mamba.forward_at_tf32_ms, Some(100.0 - 66.0 + 16.5));
+    assert_eq!(
+        (mamba.tf32_max_err, mamba.tf32x3_max_err),
+        (Some(3e-4), Some(5e-6))
+    );
+    // The FP32 rows carry no error column here.
+    assert_eq!(mamba.ours_max_err, None);
     let llama = v.totals.iter().find(|t| t.model == "LLaMA").unwrap();
     assert_eq!(llama.forward_ms, None);
 }
