@@ -62,17 +62,13 @@ pub(super) fn model_matmul<P: Platform>(
         (w, t)
     };
     let sample = Sample::new(seed, (m, k, n), &host(a.clone()), &hb_nk);
-    let _ = B::<P>::matmul_fp32(a.clone(), b.clone());
-    // Median of TIMED_RUNS synchronised products, as peers/gemm_bench.py times cuBLAS.
-    let (ms, out) = median_ms(platform, TIMED_RUNS, || {
-        B::<P>::matmul_fp32(a.clone(), b.clone())
-    });
+    let (ms, out) = timed(platform, || B::<P>::matmul_fp32(a.clone(), b.clone()));
     let variant = if rhs_transposed {
         "fp32-model-rhsT"
     } else {
         "fp32-model"
     };
-    sample.record(rec, variant, (m, k, n), &host(out), ms);
+    sample.record(rec, variant, (m, k, n), &out, ms);
     if rhs_transposed {
         tensor_core_routes::<P>(platform, rec, (a, b), (m, k, n), &sample);
     }
@@ -106,9 +102,8 @@ fn tensor_core_routes<P: Platform>(
     shape: (usize, usize, usize),
     sample: &Sample,
 ) {
-    let _ = a.clone().matmul(b.clone());
-    let (ms, out) = median_ms(platform, TIMED_RUNS, || a.clone().matmul(b.clone()));
-    sample.record(rec, BURN_MODEL, shape, &host(out), ms);
+    let (ms, out) = timed(platform, || a.clone().matmul(b.clone()));
+    sample.record(rec, BURN_MODEL, shape, &out, ms);
 
     // b is [k, n]; its split concatenated along k: [b_hi; b_lo; b_hi].
     let (b_hi, b_lo) = split_tf32(b);
@@ -117,9 +112,19 @@ fn tensor_core_routes<P: Platform>(
         let (a_hi, a_lo) = split_tf32(a.clone());
         Tensor::cat(vec![a_hi.clone(), a_hi, a_lo], 1).matmul(b3.clone())
     };
+    let (ms, out) = timed(platform, product);
+    sample.record(rec, TF32X3_MODEL, shape, &out, ms);
+}
+
+/// One warm-up product (tuning and compilation land there), then the median of [`TIMED_RUNS`]
+/// synchronised products, as `peers/gemm_bench.py` times cuBLAS; the last product, on the host.
+fn timed<P: Platform>(
+    platform: &P,
+    mut product: impl FnMut() -> Tensor<P::B, 2>,
+) -> (f64, Vec<f32>) {
     let _ = product();
     let (ms, out) = median_ms(platform, TIMED_RUNS, product);
-    sample.record(rec, TF32X3_MODEL, shape, &host(out), ms);
+    (ms, host(out))
 }
 
 /// `x = hi + lo` exactly, `hi` holding TF32's 11 significant bits (Veltkamp's split with

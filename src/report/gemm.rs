@@ -121,22 +121,35 @@ fn cublas_time(cublas: &Records, (m, k, n): (usize, usize, usize), out_in: bool)
         .and_then(|c| field::<f64>(c, "median_ms"))
 }
 
+/// A self-check row of a model-shape product: its variant, `(m, k, n)` (the row records m as
+/// `n`, the product's columns as `channels` and k in the quantity) and median ms; `None` for
+/// any other row.
+fn model_product(r: &BTreeMap<String, String>) -> Option<(&str, (usize, usize, usize), f64)> {
+    if r.get("check").map(String::as_str) != Some("matmul") {
+        return None;
+    }
+    let k = r
+        .get("quantity")?
+        .strip_prefix(SAMPLED_QUANTITY)?
+        .parse()
+        .ok()?;
+    Some((
+        r.get("variant")?.as_str(),
+        (field(r, "n")?, k, field(r, "channels")?),
+        field(r, "fast_ms")?,
+    ))
+}
+
 /// The self-check's row of `variant` for `(m, k, n)`, as (median ms, relative error).
 fn selftest_time(
     selftest: &Records,
     variant: &str,
-    (m, k, n): (usize, usize, usize),
+    shape: (usize, usize, usize),
 ) -> Option<(f64, f64)> {
-    let r = selftest.iter().find(|r| {
-        r.get("check").map(String::as_str) == Some("matmul")
-            && r.get("variant").map(String::as_str) == Some(variant)
-            && field::<usize>(r, "n") == Some(m)
-            && field::<usize>(r, "channels") == Some(n)
-            && r.get("quantity")
-                .and_then(|q| q.strip_prefix(SAMPLED_QUANTITY))
-                == Some(k.to_string().as_str())
-    })?;
-    Some((field(r, "fast_ms")?, field(r, "rel_err")?))
+    selftest.iter().find_map(|r| match model_product(r)? {
+        (v, s, ms) if v == variant && s == shape => Some((ms, field(r, "rel_err")?)),
+        _ => None,
+    })
 }
 
 /// Sum of `f` over one forward's products (`None` if any is missing) and their largest error.
@@ -171,24 +184,13 @@ pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(ModelKind, f64)
     ];
     let mut rows = Vec::new();
     for r in selftest {
-        if r.get("check").map(String::as_str) != Some("matmul") {
+        let Some((variant, (m, k, n), ours_ms)) = model_product(r) else {
             continue;
-        }
-        let variant = r.get("variant").map_or("", String::as_str);
+        };
         let out_in = match variant {
             "fp32-model-rhsT" => true,
             "fp32-model" => false,
             _ => continue,
-        };
-        let (Some(m), Some(n), Some(k), Some(ours_ms)) = (
-            field::<usize>(r, "n"),
-            field::<usize>(r, "channels"),
-            r.get("quantity")
-                .and_then(|q| q.strip_prefix(SAMPLED_QUANTITY))
-                .and_then(|k| k.parse::<usize>().ok()),
-            field::<f64>(r, "fast_ms"),
-        ) else {
-            continue;
         };
         let cublas_ms = cublas_time(cublas, (m, k, n), out_in);
         let tflops = |ms: f64| 2.0 * (m * k * n) as f64 / (ms * 1e-3) / 1e12;
