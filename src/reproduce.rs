@@ -1,6 +1,6 @@
 //! `ssmbench reproduce`: the whole paper, resumably — verified data → tokens → the efficiency
-//! sweep (Tables 1–2) → the largest-N probes and the per-stage breakdown → the representation analysis (Tables 3–5) →
-//! the environment record. (The book and the manifest are written by the caller after this.)
+//! sweep (Tables 1–2) → the largest-N probes and the per-stage breakdown → the representation
+//! analysis (Tables 3–5) → the environment record. (The book and the manifest are written by the caller after this.)
 
 use std::{
     path::{Path, PathBuf},
@@ -17,6 +17,7 @@ use crate::{
         maxlen::run_maxlen,
         rows::EfficiencyRow,
         sweep::{Isolation, run_sweep},
+        tensor_cores::{TensorCoreRow, run_tensor_cores},
     },
     manifest,
     pipeline::Inputs,
@@ -61,6 +62,9 @@ impl Layout {
     }
     pub fn breakdown(&self) -> PathBuf {
         self.root.join("perf").join("breakdown.csv")
+    }
+    pub fn tensor_cores(&self) -> PathBuf {
+        self.root.join("perf").join("tensor_cores.csv")
     }
     pub fn representation(&self) -> PathBuf {
         self.root.join("representation")
@@ -124,7 +128,7 @@ pub fn reproduce<P: Platform>(
     }
     if parts.maxlen {
         let t = Instant::now();
-        run_perf(platform, profile, inputs, layout, isolation, say)?;
+        run_perf(platform, profile, inputs, layout, isolation, false, say)?;
         timed("largest-N probes and stage times", t);
     }
     if parts.analysis {
@@ -157,17 +161,33 @@ pub fn reproduce<P: Platform>(
     Ok(env)
 }
 
-/// The largest-N probes, then the per-stage breakdown of every benchmark path (`reproduce`'s
-/// perf part and `bench perf`), each skipping what its file already holds; returns both
-/// files' rows. `say` hears which part starts (only parts the profile asks for).
+/// What `reproduce`'s perf part and `bench perf` measure, each file's rows.
+pub struct PerfRows {
+    /// The largest-N probes.
+    pub maxlen: Vec<EfficiencyRow>,
+    /// Time per stage of a forward.
+    pub stages: Vec<BreakdownRow>,
+    /// The forwards on Burn's matmul beside the FP32 ones (comparison only; CUDA only).
+    pub tensor_cores: Vec<TensorCoreRow>,
+}
+
+/// The largest-N probes and the per-stage breakdown of every benchmark path (`reproduce`'s
+/// perf part and `bench perf`), and with `tensor_cores` (`bench perf` only) the forwards on
+/// Burn's matmul beside the FP32 ones, each skipping what its file already holds. `say` hears
+/// which part starts (only parts the profile asks for).
+///
+/// The tensor-core comparison is not part of the paper and stays out of `reproduce`, which
+/// must fit in five minutes on the GPU: from cold caches Burn's autotuner compiles and times
+/// its tensor-core kernels for every new product shape.
 pub fn run_perf<P: Platform>(
     platform: &P,
     profile: &Profile,
     inputs: &Inputs,
     layout: &Layout,
     isolation: &Isolation,
+    tensor_cores: bool,
     say: impl Fn(&str),
-) -> Result<(Vec<EfficiencyRow>, Vec<BreakdownRow>)> {
+) -> Result<PerfRows> {
     let longest = |lengths: &[usize]| inputs.sequence(lengths.iter().copied().max().unwrap_or(0));
     if !profile.perf_max_lengths.is_empty() {
         say("largest-N probes …");
@@ -182,13 +202,21 @@ pub fn run_perf<P: Platform>(
     if !profile.perf_breakdown_lengths.is_empty() {
         say("time per stage of a forward …");
     }
-    let stages = run_breakdown(
-        platform,
-        profile,
-        &longest(&profile.perf_breakdown_lengths),
-        &layout.breakdown(),
-    )?;
-    Ok((maxlen, stages))
+    let breakdown_ids = longest(&profile.perf_breakdown_lengths);
+    let stages = run_breakdown(platform, profile, &breakdown_ids, &layout.breakdown())?;
+    let tensor_cores = if tensor_cores {
+        if !profile.perf_breakdown_lengths.is_empty() && <P::B as SsmBackend>::has_fused_kernels() {
+            say("the same forwards on Burn's matmul (TF32 tensor cores; comparison only) …");
+        }
+        run_tensor_cores(platform, profile, &breakdown_ids, &layout.tensor_cores())?
+    } else {
+        crate::bench::tensor_cores::read_tensor_cores(&layout.tensor_cores())?
+    };
+    Ok(PerfRows {
+        maxlen,
+        stages,
+        tensor_cores,
+    })
 }
 
 /// The fast paths' choices, for the record (empty on the CPU backend): every process's.

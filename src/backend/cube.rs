@@ -13,6 +13,10 @@ impl SsmBackend for CudaBackend {
         kernels::matmul::matmul_fp32(lhs, rhs)
     }
 
+    fn with_burn_matmul<R>(body: impl FnOnce() -> R) -> R {
+        kernels::matmul::with_burn_matmul(body)
+    }
+
     fn selective_scan(inputs: ScanInputs<Self>) -> ScanOutput<Self> {
         kernels::scan::forward(inputs)
     }

@@ -37,6 +37,14 @@ pub trait SsmBackend: Backend {
         lhs.matmul(rhs)
     }
 
+    /// Runs `body` with [`SsmBackend::matmul_fp32`] handing every product to Burn's own matmul
+    /// instead of the strict-FP32 kernels. Comparison only (`crate::bench::tensor_cores`): on
+    /// CUDA Burn may pick TF32 tensor-core kernels for f32 operands. A backend without FP32
+    /// kernels of its own uses Burn's matmul anyway, so the default runs `body` as it is.
+    fn with_burn_matmul<R>(body: impl FnOnce() -> R) -> R {
+        body()
+    }
+
     /// The selective scan, see [`crate::model::mamba::scan`].
     fn selective_scan(inputs: ScanInputs<Self>) -> ScanOutput<Self> {
         scan_reference(inputs)

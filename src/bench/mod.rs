@@ -12,5 +12,6 @@ pub(crate) mod selftest_matmul;
 mod selftest_wide;
 pub mod summary;
 pub mod sweep;
+pub mod tensor_cores;
 pub mod timing;
 pub mod worker;

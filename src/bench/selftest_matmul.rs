@@ -2,7 +2,7 @@
 //! [`super::selftest`] for the harness), and, beside them, what tensor cores would give on the
 //! same problems (measured for the record, never used by the models).
 
-use burn::tensor::{Tensor, backend::Backend};
+use burn::tensor::{Int, Tensor, TensorData, backend::Backend};
 
 use super::{
     selftest::{Recorder, host, randn},
@@ -68,7 +68,7 @@ pub(super) fn model_matmul<P: Platform>(
     } else {
         "fp32-model"
     };
-    sample.record(rec, variant, (m, k, n), &out, ms);
+    sample.record(rec, variant, (m, k, n), out, ms);
     if rhs_transposed {
         tensor_core_routes::<P>(platform, rec, (a, b), (m, k, n), &sample);
     }
@@ -103,7 +103,7 @@ fn tensor_core_routes<P: Platform>(
     sample: &Sample,
 ) {
     let (ms, out) = timed(platform, || a.clone().matmul(b.clone()));
-    sample.record(rec, BURN_MODEL, shape, &out, ms);
+    sample.record(rec, BURN_MODEL, shape, out, ms);
 
     // b is [k, n]; its split concatenated along k: [b_hi; b_lo; b_hi].
     let (b_hi, b_lo) = split_tf32(b);
@@ -113,18 +113,17 @@ fn tensor_core_routes<P: Platform>(
         Tensor::cat(vec![a_hi.clone(), a_hi, a_lo], 1).matmul(b3.clone())
     };
     let (ms, out) = timed(platform, product);
-    sample.record(rec, TF32X3_MODEL, shape, &out, ms);
+    sample.record(rec, TF32X3_MODEL, shape, out, ms);
 }
 
 /// One warm-up product (tuning and compilation land there), then the median of [`TIMED_RUNS`]
-/// synchronised products, as `peers/gemm_bench.py` times cuBLAS; the last product, on the host.
+/// synchronised products, as `peers/gemm_bench.py` times cuBLAS; and the last product.
 fn timed<P: Platform>(
     platform: &P,
     mut product: impl FnMut() -> Tensor<P::B, 2>,
-) -> (f64, Vec<f32>) {
+) -> (f64, Tensor<P::B, 2>) {
     let _ = product();
-    let (ms, out) = median_ms(platform, TIMED_RUNS, product);
-    (ms, host(out))
+    median_ms(platform, TIMED_RUNS, product)
 }
 
 /// `x = hi + lo` exactly, `hi` holding TF32's 11 significant bits (Veltkamp's split with
@@ -162,16 +161,20 @@ impl Sample {
         Self { at, exact }
     }
 
-    /// One self-check row: `out` (the whole `m × n` product) at the sampled entries.
-    fn record(
+    /// One self-check row: `out` (the whole `m × n` product) at the sampled entries, gathered
+    /// on the device (only they reach the host, not the product: 1 GB for the LM head's).
+    fn record<B: Backend>(
         &self,
         rec: &mut Recorder<'_>,
         variant: &str,
         (m, k, n): (usize, usize, usize),
-        out: &[f32],
+        out: Tensor<B, 2>,
         ms: f64,
     ) {
-        let got: Vec<f32> = self.at.iter().map(|&(i, j)| out[i * n + j]).collect();
+        let flat: Vec<i64> = self.at.iter().map(|&(i, j)| (i * n + j) as i64).collect();
+        let at =
+            Tensor::<B, 1, Int>::from_data(TensorData::new(flat, [self.at.len()]), &out.device());
+        let got = host(out.reshape([m * n]).select(0, at));
         rec.push(
             "matmul",
             variant,

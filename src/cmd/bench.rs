@@ -24,8 +24,10 @@ enum What {
         #[arg(long, value_enum, default_value = "paper")]
         profile: ProfileName,
     },
-    /// The largest-N probes (CUDA), then ssmbench vs the paper's stack per (model, path, N):
-    /// median ms, achieved TFLOP/s, peak GiB, the peer's time and the ratio (from artifacts/).
+    /// The largest-N probes (CUDA), the time per stage of a forward, the same forwards on Burn's
+    /// own (TF32) matmul beside the FP32 ones (CUDA; comparison only), then ssmbench vs the
+    /// paper's stack per (model, path, N): median ms, achieved TFLOP/s, peak GiB, the peer's
+    /// time and the ratio (from artifacts/).
     Perf {
         #[arg(long, value_enum, default_value = "paper")]
         profile: ProfileName,
@@ -38,13 +40,8 @@ struct Perf {
     artifacts: std::path::PathBuf,
 }
 
-type PerfRows = (
-    Vec<ssmbench::bench::rows::EfficiencyRow>,
-    Vec<ssmbench::bench::breakdown::BreakdownRow>,
-);
-
 impl PlatformTask for Perf {
-    type Output = PerfRows;
+    type Output = ssmbench::reproduce::PerfRows;
     fn run<P: Platform>(self, p: &P) -> Result<Self::Output> {
         ssmbench::reproduce::run_perf(
             p,
@@ -52,6 +49,7 @@ impl PlatformTask for Perf {
             &self.inputs,
             &ssmbench::reproduce::Layout::new(&self.artifacts),
             &Isolation::for_platform(p)?,
+            true,
             |m| eprintln!("{m}"),
         )
     }
@@ -94,6 +92,46 @@ fn print_breakdown(rows: &[ssmbench::bench::breakdown::BreakdownRow]) {
             table::render(&["stage", "calls", "ms", "share"], &cells)
         );
     }
+}
+
+/// Prints the forwards on Burn's matmul beside the FP32 ones (medians over seeds).
+fn print_tensor_cores(rows: &[ssmbench::bench::tensor_cores::TensorCoreRow]) {
+    use ssmbench::report::{perf::tensor_core_groups, table};
+    let cells: Vec<Vec<String>> = tensor_core_groups(rows)
+        .iter()
+        .map(|g| {
+            vec![
+                format!("{} {}", g.model, g.path),
+                g.n.to_string(),
+                table::num(g.fp32_ms, 2),
+                table::num(g.tf32_ms, 2),
+                format!("{}×", table::num(g.fp32_ms / g.tf32_ms, 2)),
+                format!("{:.1e}", g.max_rel_l2),
+                format!("{}%", table::num(100.0 * g.min_argmax_agreement, 2)),
+            ]
+        })
+        .collect();
+    if cells.is_empty() {
+        return;
+    }
+    println!(
+        "\nthe same forwards with Burn's matmul (TF32 tensor cores): comparison only, not the protocol"
+    );
+    println!(
+        "{}",
+        table::render(
+            &[
+                "path",
+                "N",
+                "FP32 ms",
+                "Burn matmul ms",
+                "speed-up",
+                "logits rel. diff.",
+                "same argmax"
+            ],
+            &cells
+        )
+    );
 }
 
 /// Prints the performance table and the largest-N rows.
@@ -207,7 +245,7 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
         What::Perf { profile } => {
             let profile = effective_profile(Profile::get(profile));
             let inputs = Inputs::prepare(&g.data, &profile)?;
-            let (rows, stages) = with_platform(
+            let perf = with_platform(
                 g.device,
                 Perf {
                     profile,
@@ -215,8 +253,9 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
                     artifacts: g.artifacts.clone(),
                 },
             )?;
-            print_perf(g, &rows)?;
-            print_breakdown(&stages);
+            print_perf(g, &perf.maxlen)?;
+            print_breakdown(&perf.stages);
+            print_tensor_cores(&perf.tensor_cores);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -39,7 +39,7 @@
 //! tuned the same 61 shapes in 10 s (was 83.6 s) and took 70 s in all (was 140–154 s); the
 //! kernels chosen for the nine products of the N = 8,192 stage breakdown did not change.
 
-use std::{collections::BTreeMap, sync::Mutex, time::Instant};
+use std::{cell::Cell, collections::BTreeMap, sync::Mutex, time::Instant};
 
 use burn::tensor::{DType, Tensor, backend::Backend};
 use burn_cubecl::kernel::{into_contiguous, matmul::init_matmul_output};
@@ -325,11 +325,34 @@ fn try_candidate<const D: usize>(
     ))
 }
 
-/// `lhs · rhs` in strict FP32 (see the module docs).
+thread_local! {
+    /// True only inside [`with_burn_matmul`], on the thread that called it.
+    static BURN_MATMUL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `body` with [`matmul_fp32`] handing every product to Burn's own matmul (TF32 tensor
+/// cores for f32 operands, where its autotuner picks them): the comparison of
+/// `crate::bench::tensor_cores`, never a benchmark of the protocol. The previous setting comes
+/// back when `body` returns or unwinds.
+pub fn with_burn_matmul<R>(body: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            BURN_MATMUL.with(|f| f.set(self.0));
+        }
+    }
+    let _restore = Restore(BURN_MATMUL.with(|f| f.replace(true)));
+    body()
+}
+
+/// `lhs · rhs` in strict FP32 (see the module docs), except inside [`with_burn_matmul`].
 pub fn matmul_fp32<const D: usize>(
     lhs: Tensor<CudaBackend, D>,
     rhs: Tensor<CudaBackend, D>,
 ) -> Tensor<CudaBackend, D> {
+    if BURN_MATMUL.with(Cell::get) {
+        return lhs.matmul(rhs);
+    }
     let (lhs, lhs_transposed) = layout(lhs.into_primitive().tensor());
     let (rhs, rhs_transposed) = layout(rhs.into_primitive().tensor());
     let out = init_matmul_output(&lhs, &rhs, DType::F32);

@@ -96,6 +96,9 @@ pub struct BookContext {
     pub maxlen_budget_s: f64,
     /// One forward of each benchmark path cut into stages (`perf/breakdown.csv`).
     pub breakdown: Vec<super::perf::BreakdownGroup>,
+    /// The benchmark paths' forwards on Burn's matmul beside the FP32 ones
+    /// (`perf/tensor_cores.csv`; comparison only).
+    pub tensor_cores: Vec<super::perf::TensorCoreGroup>,
     /// The performance issue's targets beside the measurements.
     pub targets: Vec<super::perf::Target>,
     pub representation: Option<RepresentationSummary>,
@@ -366,6 +369,9 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
     let maxlen = read_rows(&artifacts.join("perf").join("maxlen.csv"))?;
     let breakdown =
         crate::bench::breakdown::read_breakdown(&artifacts.join("perf").join("breakdown.csv"))?;
+    let tensor_cores = crate::bench::tensor_cores::read_tensor_cores(
+        &artifacts.join("perf").join("tensor_cores.csv"),
+    )?;
     // Each model's fastest path at the self-check's matmul length.
     let forwards: Vec<(ModelKind, f64)> = [
         (ModelKind::Llama, "flash"),
@@ -389,6 +395,7 @@ pub fn build(artifacts: &Path, data: &Path) -> Result<BookContext> {
         run,
         targets: super::perf::targets(&peer_rows, &maxlen, &ours),
         breakdown: super::perf::breakdown_groups(&breakdown),
+        tensor_cores: super::perf::tensor_core_groups(&tensor_cores),
         peers: peer_groups(peer_rows),
         peer_software: peer_software(theirs.first().map_or("", |r| r.software.as_str())),
         short: efficiency.as_ref().map(short_names).unwrap_or_default(),

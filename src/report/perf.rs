@@ -1,5 +1,6 @@
 //! The Performance chapter's own views: the time of one forward cut into stages
-//! (`perf/breakdown.csv`), and the performance issue's targets beside what was measured.
+//! (`perf/breakdown.csv`), the forwards on Burn's matmul beside the FP32 ones
+//! (`perf/tensor_cores.csv`), and the performance issue's targets beside what was measured.
 
 use serde::Serialize;
 
@@ -7,7 +8,11 @@ use super::{
     context::PeerRow,
     format::{group, model_name, path_name, sig},
 };
-use crate::bench::{breakdown::BreakdownRow, rows::EfficiencyRow};
+use crate::bench::{
+    breakdown::BreakdownRow,
+    rows::EfficiencyRow,
+    tensor_cores::{FP32, TF32, TensorCoreRow},
+};
 
 /// One stage of a forward, as the book prints it.
 #[derive(Clone, Debug, Serialize)]
@@ -62,6 +67,59 @@ pub fn breakdown_groups(rows: &[BreakdownRow]) -> Vec<BreakdownGroup> {
         }
     }
     out
+}
+
+/// One benchmark path at one length, its forwards on FP32 kernels and on Burn's matmul.
+#[derive(Clone, Debug, Serialize)]
+pub struct TensorCoreGroup {
+    pub model: String,
+    pub path: String,
+    pub n: usize,
+    pub seeds: usize,
+    /// Median over seeds of each seed's median forward, ms.
+    pub fp32_ms: f64,
+    pub tf32_ms: f64,
+    /// Largest over seeds of the logits' relative L2 difference from the FP32 forward.
+    pub max_rel_l2: f64,
+    /// Smallest over seeds of the share of positions with the same most likely token.
+    pub min_argmax_agreement: f64,
+}
+
+/// Groups the tensor-core comparison by (model, path, N); a group needs both kinds of row.
+pub fn tensor_core_groups(rows: &[TensorCoreRow]) -> Vec<TensorCoreGroup> {
+    let mut keys: Vec<(&str, &str, usize)> = Vec::new();
+    for r in rows {
+        let key = (r.model.as_str(), r.variant.as_str(), r.n);
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    let median = |v: Vec<f64>| crate::stats::median(&v);
+    keys.into_iter()
+        .filter_map(|(model, variant, n)| {
+            let of = |products: &str| -> Vec<&TensorCoreRow> {
+                rows.iter()
+                    .filter(|r| {
+                        r.model == model
+                            && r.variant == variant
+                            && r.n == n
+                            && r.products == products
+                    })
+                    .collect()
+            };
+            let (fp32, tf32) = (of(FP32), of(TF32));
+            Some(TensorCoreGroup {
+                model: model_name(model),
+                path: path_name("ssmbench", model, variant),
+                n,
+                seeds: tf32.len(),
+                fp32_ms: median(fp32.iter().map(|r| r.median_ms).collect())?,
+                tf32_ms: median(tf32.iter().map(|r| r.median_ms).collect())?,
+                max_rel_l2: tf32.iter().map(|r| r.logits_rel_l2).fold(0.0, f64::max),
+                min_argmax_agreement: tf32.iter().map(|r| r.argmax_agreement).fold(1.0, f64::min),
+            })
+        })
+        .collect()
 }
 
 /// Why a configuration did not run, in a few words.

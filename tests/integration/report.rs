@@ -221,6 +221,26 @@ fn smoke_run_is_deterministic_and_its_chapters_match_their_snapshots() {
             "snapshots written for {missing:?}: review and commit them"
         );
     }
+
+    // The tensor-core comparison runs only on CUDA, so the smoke run has none: its section and
+    // the Targets sentence that points to it, from one made-up group.
+    ctx.tensor_cores = vec![ssmbench::report::perf::TensorCoreGroup {
+        model: "Mamba".into(),
+        path: "fused scan".into(),
+        n: 8192,
+        seeds: 3,
+        fp32_ms: 2.0 * ctx.mamba_target_ms,
+        tf32_ms: 0.5 * ctx.mamba_target_ms,
+        max_rel_l2: 1e-3,
+        min_argmax_agreement: 0.99,
+    }];
+    let chapters = book::render_chapters(&ctx, &repo().join("templates")).unwrap();
+    let perf = &chapters.iter().find(|(n, _)| n == "performance").unwrap().1;
+    assert!(
+        perf.contains("Forwards on FP32 kernels and on Burn's matmul")
+            && perf.contains("missed in FP32 and met with TF32 products"),
+        "the tensor-core section did not render its table and verdict"
+    );
     let _ = std::fs::remove_dir_all(a);
     let _ = std::fs::remove_dir_all(b);
 }
@@ -363,4 +383,44 @@ fn longest_forward_targets_name_the_length_that_stopped_them() {
             "131,072 tokens (last-position logits); 262,144 stopped by the time budget"
         )
     );
+}
+
+#[test]
+fn tensor_core_groups_pair_both_kinds_per_path_and_keep_the_worst_seed() {
+    use ssmbench::bench::tensor_cores::{FP32, TF32, TensorCoreRow};
+    use ssmbench::report::perf::tensor_core_groups;
+    let row =
+        |variant: &str, seed: u64, products: &str, ms: f64, rel: f64, same: f64| TensorCoreRow {
+            model: "mamba".into(),
+            variant: variant.into(),
+            n: 64,
+            seed,
+            products: products.into(),
+            runs: 5,
+            median_ms: ms,
+            mean_ms: ms,
+            logits_rel_l2: rel,
+            argmax_agreement: same,
+            device: String::new(),
+            driver: String::new(),
+            software: String::new(),
+            git_rev: String::new(),
+            timestamp: String::new(),
+        };
+    let rows = vec![
+        row("fused", 0, FP32, 10.0, 0.0, 1.0),
+        row("fused", 0, TF32, 4.0, 1e-3, 0.99),
+        row("fused", 1, FP32, 12.0, 0.0, 1.0),
+        row("fused", 1, TF32, 6.0, 3e-3, 0.97),
+        row("fused", 2, FP32, 11.0, 0.0, 1.0),
+        row("fused", 2, TF32, 5.0, 2e-3, 0.98),
+        // A path with only FP32 rows has nothing to compare: no group.
+        row("eager", 0, FP32, 1.0, 0.0, 1.0),
+    ];
+    let groups = tensor_core_groups(&rows);
+    assert_eq!(groups.len(), 1);
+    let g = &groups[0];
+    assert_eq!((g.model.as_str(), g.path.as_str()), ("Mamba", "fused scan"));
+    assert_eq!((g.seeds, g.fp32_ms, g.tf32_ms), (3, 11.0, 5.0));
+    assert_eq!((g.max_rel_l2, g.min_argmax_agreement), (3e-3, 0.97));
 }
