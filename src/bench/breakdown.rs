@@ -22,7 +22,6 @@ use super::{
 };
 use crate::{
     backend::{Platform, SsmBackend, StageClock},
-    model::{AttentionImpl, ForwardOptions, LogitsMode},
     profile::Profile,
     provenance::{Provenance, now_utc},
 };
@@ -78,18 +77,7 @@ pub fn run_breakdown<P: Platform>(
             if rows.iter().any(done) {
                 continue;
             }
-            let spec = WorkerSpec {
-                model,
-                variant: variant.into(),
-                logits: LogitsMode::Full,
-                configs: vec![],
-                warmup: WARMUP,
-                runs: RUNS,
-                max_forward_s: profile.efficiency.max_forward_s,
-                llama: profile.llama.clone(),
-                mamba: profile.mamba.clone(),
-                provenance: provenance.clone(),
-            };
+            let spec = WorkerSpec::in_process(profile, model, variant, (WARMUP, RUNS), &provenance);
             rows.extend(break_down(platform, &spec, ids, n)?);
             write_csv(out, &rows)?;
         }
@@ -106,15 +94,7 @@ fn break_down<P: Platform>(
 ) -> Result<Vec<BreakdownRow>> {
     let seed = 0;
     let model = build(platform, spec, seed);
-    let opts = ForwardOptions {
-        logits: LogitsMode::Full,
-        hidden_states: false,
-        attention: if spec.variant == "fused" {
-            AttentionImpl::Fused
-        } else {
-            AttentionImpl::Eager
-        },
-    };
+    let opts = spec.full_forward();
     // On the device once, before any clock, as in `worker::measure`.
     let x = input_ids(platform, ids, n);
     let forward = || model.forward(x.clone(), opts).logits;

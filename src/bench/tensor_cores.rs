@@ -33,7 +33,7 @@ use super::{
 };
 use crate::{
     backend::{Platform, SsmBackend},
-    model::{AttentionImpl, CausalLm, ForwardOptions, LogitsMode},
+    model::{CausalLm, ForwardOptions},
     profile::Profile,
     provenance::{Provenance, now_utc},
 };
@@ -92,18 +92,7 @@ pub fn run_tensor_cores<P: Platform>(
     let provenance = Provenance::current();
     for &n in &profile.perf_breakdown_lengths {
         for (model, variant) in variants(true) {
-            let spec = WorkerSpec {
-                model,
-                variant: variant.into(),
-                logits: LogitsMode::Full,
-                configs: vec![],
-                warmup: WARMUP,
-                runs: RUNS,
-                max_forward_s: profile.efficiency.max_forward_s,
-                llama: profile.llama.clone(),
-                mamba: profile.mamba.clone(),
-                provenance: provenance.clone(),
-            };
+            let spec = WorkerSpec::in_process(profile, model, variant, (WARMUP, RUNS), &provenance);
             for &seed in profile.efficiency.seeds.iter().take(1) {
                 let done = |r: &TensorCoreRow| {
                     r.model == model.as_str() && r.variant == variant && r.n == n && r.seed == seed
@@ -129,15 +118,7 @@ fn compare<P: Platform>(
 ) -> Vec<TensorCoreRow> {
     type B<P> = <P as Platform>::B;
     let model = build(platform, spec, seed);
-    let opts = ForwardOptions {
-        logits: LogitsMode::Full,
-        hidden_states: false,
-        attention: if spec.variant == "fused" {
-            AttentionImpl::Fused
-        } else {
-            AttentionImpl::Eager
-        },
-    };
+    let opts = spec.full_forward();
     let x = input_ids(platform, ids, n);
     let fp32 = || logits(model.as_ref(), &x, opts);
     let tf32 = || B::<P>::with_burn_matmul(|| logits(model.as_ref(), &x, opts));

@@ -26,6 +26,7 @@ use crate::{
         AttentionImpl, CausalLm, ForwardOptions, LogitsMode, ModelKind, llama::LlamaConfig,
         mamba::MambaConfig,
     },
+    profile::Profile,
     provenance::Provenance,
 };
 
@@ -67,6 +68,40 @@ pub enum WorkerEvent {
     Kernels {
         lines: Vec<String>,
     },
+}
+
+impl WorkerSpec {
+    /// The spec of a study run in this process on one benchmark path, full logits, no list of
+    /// configurations (`bench perf`'s stage breakdown and tensor-core comparison).
+    pub fn in_process(
+        profile: &Profile,
+        model: ModelKind,
+        variant: &str,
+        (warmup, runs): (usize, usize),
+        provenance: &Provenance,
+    ) -> Self {
+        Self {
+            model,
+            variant: variant.into(),
+            logits: LogitsMode::Full,
+            configs: vec![],
+            warmup,
+            runs,
+            max_forward_s: profile.efficiency.max_forward_s,
+            llama: profile.llama.clone(),
+            mamba: profile.mamba.clone(),
+            provenance: provenance.clone(),
+        }
+    }
+
+    /// This path's forward with full logits and no hidden states, as the benchmark runs it.
+    pub fn full_forward(&self) -> ForwardOptions {
+        ForwardOptions {
+            logits: LogitsMode::Full,
+            hidden_states: false,
+            attention: attention_of(&self.variant),
+        }
+    }
 }
 
 fn attention_of(variant: &str) -> AttentionImpl {

@@ -235,7 +235,11 @@ fn smoke_run_is_deterministic_and_its_chapters_match_their_snapshots() {
         min_argmax_agreement: 0.99,
     }];
     let chapters = book::render_chapters(&ctx, &repo().join("templates")).unwrap();
-    let perf = &chapters.iter().find(|(n, _)| n == "performance.md").unwrap().1;
+    let perf = &chapters
+        .iter()
+        .find(|(n, _)| n == "performance.md")
+        .unwrap()
+        .1;
     assert!(
         perf.contains("Forwards on FP32 kernels and on Burn's matmul")
             && perf.contains("missed in FP32 and met with TF32 products"),
