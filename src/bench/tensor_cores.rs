@@ -22,7 +22,7 @@
 use std::path::Path;
 
 use anyhow::Result;
-use burn::tensor::{Int, Tensor, backend::Backend};
+use burn::tensor::{ElementConversion, Int, Tensor, backend::Backend};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -149,7 +149,7 @@ fn compare<P: Platform>(
         products: products.into(),
         runs: times.len(),
         median_ms: median(times),
-        mean_ms: times.iter().sum::<f64>() / times.len() as f64,
+        mean_ms: crate::stats::mean(times).unwrap_or(f64::NAN),
         logits_rel_l2: rel_l2,
         argmax_agreement: agreement,
         device: info.name.clone(),
@@ -179,25 +179,26 @@ fn logits<B: SsmBackend>(
 }
 
 /// `‖b − a‖₂ / ‖a‖₂` and the share of rows whose argmax agrees, reduced on the device (only
-/// scalars and one index per row reach the host).
+/// three scalars reach the host).
 ///
 /// # Shapes
 /// `a, b: [rows, vocab]`
 pub fn difference<B: Backend>(a: Tensor<B, 2>, b: Tensor<B, 2>) -> (f64, f64) {
-    let scalar = |t: Tensor<B, 1>| t.into_data().convert::<f64>().to_vec::<f64>().unwrap()[0];
     let rows = a.dims()[0];
-    let diff = scalar((b.clone() - a.clone()).square().sum());
-    let norm = scalar(a.clone().square().sum());
+    let diff = (b.clone() - a.clone())
+        .square()
+        .sum()
+        .into_scalar()
+        .elem::<f64>();
+    let norm = a.clone().square().sum().into_scalar().elem::<f64>();
     let same = a
         .argmax(1)
         .equal(b.argmax(1))
         .int()
         .sum()
-        .into_data()
-        .convert::<i64>()
-        .to_vec::<i64>()
-        .unwrap()[0];
-    ((diff / norm).sqrt(), same as f64 / rows as f64)
+        .into_scalar()
+        .elem::<f64>();
+    ((diff / norm).sqrt(), same / rows as f64)
 }
 
 #[cfg(test)]
