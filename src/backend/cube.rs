@@ -17,6 +17,10 @@ impl SsmBackend for CudaBackend {
         kernels::matmul::with_burn_matmul(body)
     }
 
+    fn with_own_matmul<R>(body: impl FnOnce() -> R) -> R {
+        kernels::matmul::with_own_kernels(body)
+    }
+
     fn selective_scan(inputs: ScanInputs<Self>) -> ScanOutput<Self> {
         kernels::scan::forward(inputs)
     }

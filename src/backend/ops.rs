@@ -45,6 +45,13 @@ pub trait SsmBackend: Backend {
         body()
     }
 
+    /// Runs `body` with [`SsmBackend::matmul_fp32`] choosing among ssmbench's own FP32 kernels
+    /// only, never cuBLAS (the self-check's comparison of the two). The default runs `body` as
+    /// it is: a backend without kernels of its own has nothing to exclude.
+    fn with_own_matmul<R>(body: impl FnOnce() -> R) -> R {
+        body()
+    }
+
     /// The selective scan, see [`crate::model::mamba::scan`].
     fn selective_scan(inputs: ScanInputs<Self>) -> ScanOutput<Self> {
         scan_reference(inputs)

@@ -49,7 +49,11 @@ pub const COMPARISON_ONLY: &[&str] = &[
     "burn-default",
     super::selftest_matmul::BURN_MODEL,
     super::selftest_matmul::TF32X3_MODEL,
+    // ssmbench's own kernels alone; the models run the tuner's choice (`*-tuned`), which may
+    // be cuBLAS. `fp32-model-tuned` is the [in, out] layout, which the models never use.
     "fp32-model",
+    "fp32-model-rhsT",
+    super::selftest_matmul::TUNED_MODEL,
     "chunked",
     "burn-flash-unit",
     "flash-ssmbench-rowwise",

@@ -22,6 +22,10 @@ const TIMED_RUNS: usize = 5;
 /// Variant of the rows timing Burn's own matmul on the models' problems: its autotuner may
 /// pick tensor-core kernels, which read f32 operands as TF32 (the error column shows it).
 pub const BURN_MODEL: &str = "burn-default-model";
+/// Variants of the rows timing the product the models run: the tuner's choice among
+/// ssmbench's kernels and cuBLAS's SGEMM (`fp32-model[-rhsT]` time ssmbench's kernels alone).
+pub const TUNED_MODEL: &str = "fp32-model-tuned";
+pub const TUNED_MODEL_RHS_T: &str = "fp32-model-rhsT-tuned";
 /// Variant of the rows timing the 3×TF32 product (see [`tensor_core_routes`]).
 pub const TF32X3_MODEL: &str = "3xtf32-burn-model";
 
@@ -62,13 +66,23 @@ pub(super) fn model_matmul<P: Platform>(
         (w, t)
     };
     let sample = Sample::new(seed, (m, k, n), &host(a.clone()), &hb_nk);
-    let (ms, out) = timed(platform, || B::<P>::matmul_fp32(a.clone(), b.clone()));
+    // ssmbench's own kernels (the comparison with cuBLAS in the report), then the tuner's
+    // choice with cuBLAS among the candidates: what the models run.
+    let (ms, out) =
+        B::<P>::with_own_matmul(|| timed(platform, || B::<P>::matmul_fp32(a.clone(), b.clone())));
     let variant = if rhs_transposed {
         "fp32-model-rhsT"
     } else {
         "fp32-model"
     };
     sample.record(rec, variant, (m, k, n), out, ms);
+    let (ms, out) = timed(platform, || B::<P>::matmul_fp32(a.clone(), b.clone()));
+    let tuned = if rhs_transposed {
+        TUNED_MODEL_RHS_T
+    } else {
+        TUNED_MODEL
+    };
+    sample.record(rec, tuned, (m, k, n), out, ms);
     if rhs_transposed {
         tensor_core_routes::<P>(platform, rec, (a, b), (m, k, n), &sample);
     }

@@ -51,7 +51,8 @@ use cubek::matmul::{
 use cubek::std::InputBinding;
 
 use super::{
-    Cube, matmul_double, matmul_referee, matmul_tiled::tiled_matmul, matmul_vec4::vec4_matmul,
+    Cube, cublas, matmul_double, matmul_referee, matmul_tiled::tiled_matmul,
+    matmul_vec4::vec4_matmul,
 };
 use crate::backend::CudaBackend;
 
@@ -63,6 +64,8 @@ enum Candidate {
     Vec4(bool),
     /// [`matmul_double`] with this (rows, columns) output tile per cube and k-groups.
     Double(usize, usize, usize),
+    /// cuBLAS's SGEMM on CubeCL's stream ([`cublas`]), TF32 off.
+    Cublas,
 }
 
 impl std::fmt::Display for Candidate {
@@ -74,6 +77,7 @@ impl std::fmt::Display for Candidate {
             Candidate::Vec4(false) => write!(f, "ssmbench_tiled_vec4_direct_128x128x16"),
             Candidate::Double(m, n, 1) => write!(f, "ssmbench_double_{m}x{n}x16"),
             Candidate::Double(m, n, g) => write!(f, "ssmbench_double_{m}x{n}x16_k{g}"),
+            Candidate::Cublas => write!(f, "cublas_sgemm"),
         }
     }
 }
@@ -85,7 +89,8 @@ fn cubek_first(lhs: &[usize], rhs: &[usize]) -> bool {
     m == 1 || n == 1
 }
 
-/// The candidate kernels, all FP32 on CUDA cores.
+/// The candidate kernels, all FP32 on CUDA cores. cuBLAS is last, so that on a tie of the
+/// timings ssmbench's own kernel is kept (the first fastest wins).
 fn candidates() -> Vec<Candidate> {
     let mut v: Vec<Candidate> = matmul_double::TILES
         .iter()
@@ -104,6 +109,7 @@ fn candidates() -> Vec<Candidate> {
             BlueprintStrategy::Inferred(SimpleUnitSelectionArgs { tile_size }),
         )));
     }
+    v.push(Candidate::Cublas);
     v
 }
 
@@ -118,6 +124,8 @@ struct Key {
     /// on offsets and strides, not only on shapes, so a choice made for an aligned instance of
     /// a shape is never reused for an unaligned one (where that kernel cannot launch).
     vector_aligned: bool,
+    /// Whether cuBLAS may be chosen (not inside [`with_own_kernels`]).
+    cublas: bool,
 }
 
 /// `[8192, 512] x [512, 32000]ᵀ`: the shapes, `ᵀ` marking an operand stored transposed.
@@ -126,7 +134,7 @@ impl std::fmt::Display for Key {
         let t = |transposed: bool| if transposed { "ᵀ" } else { "" };
         write!(
             f,
-            "{:?}{} x {:?}{}{}",
+            "{:?}{} x {:?}{}{}{}",
             self.lhs,
             t(self.lhs_transposed),
             self.rhs,
@@ -135,6 +143,11 @@ impl std::fmt::Display for Key {
                 ""
             } else {
                 " (not 4-word aligned)"
+            },
+            if self.cublas {
+                ""
+            } else {
+                " (own kernels only)"
             }
         )
     }
@@ -210,6 +223,7 @@ fn launch(candidate: &Candidate, lhs: Cube, rhs: Cube, out: Cube) -> Result<(), 
             matmul_double::double_matmul(&lhs, &rhs, &out, (*m, *n, *g));
             return Ok(());
         }
+        Candidate::Cublas => return cublas::gemm(&lhs, &rhs, &out),
     };
     let client = out.client.clone();
     let mut dtypes = MatmulElems::from_globals(&MatmulGlobalElems {
@@ -250,7 +264,12 @@ const AGREEMENT: f64 = 1e-4;
 /// each writing into `out` (the product's own buffer, poisoned first); returns the fastest
 /// one's index, or `None` (with the report) if none agreed. cubek's kernels are tried in the
 /// first round only for matrix–vector products, otherwise only if no other candidate agreed.
-fn tune<const D: usize>(lhs: &Cube, rhs: &Cube, out: &Cube) -> (Option<usize>, String) {
+fn tune<const D: usize>(
+    lhs: &Cube,
+    rhs: &Cube,
+    out: &Cube,
+    allow_cublas: bool,
+) -> (Option<usize>, String) {
     let mut best: Option<(f64, usize)> = None;
     let mut report = Vec::new();
     let exact = matmul_referee::sample::<D>(lhs, rhs);
@@ -264,7 +283,7 @@ fn tune<const D: usize>(lhs: &Cube, rhs: &Cube, out: &Cube) -> (Option<usize>, S
             // First round: every candidate but the deferred ones (cubek's, unless this is a
             // matrix–vector product); second round, reached only when none agreed: those.
             let deferred = matches!(s, Candidate::Cubek(_)) && !cubek_now;
-            if deferred == first_round {
+            if deferred == first_round || (matches!(s, Candidate::Cublas) && !allow_cublas) {
                 continue;
             }
             match try_candidate::<D>(s, lhs, rhs, out, &exact) {
@@ -300,8 +319,11 @@ fn try_candidate<const D: usize>(
     let launched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         launch(s, lhs.clone(), rhs.clone(), out.clone())
     }));
-    if !matches!(launched, Ok(Ok(()))) {
-        return Err("n/a".into());
+    match launched {
+        Ok(Ok(())) => {}
+        // cuBLAS says why it cannot be used here ("n/a: libcupti not found", …).
+        Ok(Err(why)) if why.starts_with("n/a") => return Err(why),
+        _ => return Err("n/a".into()),
     }
     if !sync(out) {
         return Err("REJECTED, the device reported an error".into());
@@ -328,6 +350,27 @@ fn try_candidate<const D: usize>(
 thread_local! {
     /// True only inside [`with_burn_matmul`], on the thread that called it.
     static BURN_MATMUL: Cell<bool> = const { Cell::new(false) };
+    /// True only inside [`with_own_kernels`], on the thread that called it.
+    static OWN_KERNELS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Sets a thread-local flag for the length of `body`, restoring it when `body` returns or
+/// unwinds.
+fn scoped<R>(flag: &'static std::thread::LocalKey<Cell<bool>>, body: impl FnOnce() -> R) -> R {
+    struct Restore(&'static std::thread::LocalKey<Cell<bool>>, bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            self.0.with(|f| f.set(self.1));
+        }
+    }
+    let _restore = Restore(flag, flag.with(|f| f.replace(true)));
+    body()
+}
+
+/// Runs `body` with [`matmul_fp32`] choosing among ssmbench's own kernels (and cubek's) only,
+/// never cuBLAS: the self-check's comparison of those kernels with cuBLAS.
+pub fn with_own_kernels<R>(body: impl FnOnce() -> R) -> R {
+    scoped(&OWN_KERNELS, body)
 }
 
 /// Runs `body` with [`matmul_fp32`] handing every product to Burn's own matmul (TF32 tensor
@@ -335,14 +378,7 @@ thread_local! {
 /// `crate::bench::tensor_cores`, never a benchmark of the protocol. The previous setting comes
 /// back when `body` returns or unwinds.
 pub fn with_burn_matmul<R>(body: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            BURN_MATMUL.with(|f| f.set(self.0));
-        }
-    }
-    let _restore = Restore(BURN_MATMUL.with(|f| f.replace(true)));
-    body()
+    scoped(&BURN_MATMUL, body)
 }
 
 /// `lhs · rhs` in strict FP32 (see the module docs), except inside [`with_burn_matmul`].
@@ -362,13 +398,14 @@ pub fn matmul_fp32<const D: usize>(
         lhs_transposed,
         rhs_transposed,
         vector_aligned: matmul_double::eligible(&lhs, &rhs, &out),
+        cublas: !OWN_KERNELS.with(Cell::get),
     };
     let chosen = CHOICES.lock().unwrap().get(&key).map(|c| c.0);
     let idx = match chosen {
         Some(i) => i,
         None => {
             let tuned = Instant::now();
-            let (i, report) = tune::<D>(&lhs, &rhs, &out);
+            let (i, report) = tune::<D>(&lhs, &rhs, &out, key.cublas);
             // Opt-in trace for kernel work on the device (the choices are recorded either way).
             if std::env::var_os("SSMBENCH_TUNE_LOG").is_some() {
                 eprintln!(

@@ -3,7 +3,7 @@
 //!
 //! | kernel | fast path for | reference |
 //! |---|---|---|
-//! | [`matmul`] (cubek's unit kernels, [`matmul_tiled`], [`matmul_vec4`], [`matmul_double`]) | strict-FP32 matmul (CUDA cores, no TF32) | Burn's matmul in f64 on the host; for every tuned shape, sampled entries in f64 ([`matmul_referee`]) |
+//! | [`matmul`] (cubek's unit kernels, [`matmul_tiled`], [`matmul_vec4`], [`matmul_double`], cuBLAS's SGEMM via [`cublas`]) | strict-FP32 matmul (CUDA cores, no TF32) | Burn's matmul in f64 on the host; for every tuned shape, sampled entries in f64 ([`matmul_referee`]) |
 //! | [`conv`] | Mamba's causal depthwise conv + SiLU | `causal_conv1d_silu_reference` |
 //! | [`scan`] | the selective scan, forward and backward | `scan_reference`, `scan_reference_backward` |
 //! | [`flash_wide`], [`flash`] (via [`attention`]) | flash-style causal attention | `eager_attention` |
@@ -14,6 +14,7 @@
 
 pub mod attention;
 pub mod conv;
+pub mod cublas;
 pub mod fill;
 pub mod flash;
 pub mod flash_wide;
