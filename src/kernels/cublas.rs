@@ -307,7 +307,11 @@ fn on_device_thread(
 }
 
 fn operand(t: &Cube, batch: &[usize]) -> Result<Operand, String> {
-    let (shape, strides) = (t.meta.shape(), t.meta.strides());
+    operand_of(t.meta.shape(), t.meta.strides(), batch)
+}
+
+/// [`operand`] from a tensor's shape and strides (in elements).
+fn operand_of(shape: &[usize], strides: &[usize], batch: &[usize]) -> Result<Operand, String> {
     let n = shape.len();
     let (r, c, sr, sc) = (shape[n - 2], shape[n - 1], strides[n - 2], strides[n - 1]);
     let (transposed, ld) = if sc == 1 && (sr >= c || r == 1) {
@@ -406,5 +410,35 @@ fn op(transposed: bool) -> blas::cublasOperation_t {
         blas::cublasOperation_t::CUBLAS_OP_T
     } else {
         blas::cublasOperation_t::CUBLAS_OP_N
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(shape: &[usize], strides: &[usize], batch: &[usize]) -> (bool, i32, i64) {
+        let o = operand_of(shape, strides, batch).unwrap();
+        (o.transposed, o.ld, o.batch_stride)
+    }
+
+    #[test]
+    fn operands_map_to_column_major_reads() {
+        // Row-major [m, k]: column-major kᵀ-by-m with leading dimension k.
+        assert_eq!(read(&[8, 4], &[4, 1], &[]), (false, 4, 0));
+        // A weight stored [n, k] and used transposed, as every model product does.
+        assert_eq!(read(&[4, 6], &[1, 4], &[]), (true, 4, 0));
+        // Pitched rows (a column view of a wider matrix): the row stride is the leading one.
+        assert_eq!(read(&[8, 4], &[64, 1], &[]), (false, 64, 0));
+        // Batch axes that read as one evenly strided axis, and a broadcast operand.
+        assert_eq!(
+            read(&[2, 3, 8, 4], &[96, 32, 4, 1], &[2, 3]),
+            (false, 4, 32)
+        );
+        assert_eq!(read(&[1, 1, 8, 4], &[32, 32, 4, 1], &[2, 3]), (false, 4, 0));
+        // Layouts cuBLAS cannot read as they are are declined, never misread.
+        assert!(operand_of(&[8, 4], &[8, 2], &[]).is_err());
+        assert!(operand_of(&[2, 3, 8, 4], &[32, 64, 4, 1], &[2, 3]).is_err());
+        assert!(operand_of(&[1, 3, 8, 4], &[96, 32, 4, 1], &[2, 3]).is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! The Performance chapter's comparison of ssmbench's FP32 matmul kernels with cuBLAS on the
-//! models' own weight products at N = 8,192: the tuned kernel's time from the self-check
-//! (`selftest/selftest.csv`) beside PyTorch's `torch.mm` with TF32 off
+//! models' own weight products at N = 8,192: the self-check's times (`selftest/selftest.csv`)
+//! of ssmbench's own tuned kernels and of the tuner's choice once cuBLAS's SGEMM is among the
+//! candidates (what the models run), beside PyTorch's `torch.mm` with TF32 off
 //! (`peers/gemm_bench.csv`, written by `peers/gemm_bench.py` on the same GPU), and what the
 //! products of one forward add up to on each; beside them, the self-check's timings of the same
 //! products on tensor cores (Burn's own matmul, TF32; and 3×TF32), which the models never use.
@@ -13,7 +14,9 @@ use super::context::Records;
 use crate::{
     bench::{
         flops::{Dims, HEAD, weight_products},
-        selftest_matmul::{BURN_MODEL, SAMPLED_QUANTITY, TF32X3_MODEL},
+        selftest_matmul::{
+            BURN_MODEL, SAMPLED_QUANTITY, TF32X3_MODEL, TUNED_MODEL, TUNED_MODEL_RHS_T,
+        },
     },
     model::ModelKind,
 };
@@ -39,6 +42,9 @@ pub struct GemmRow {
     pub ratio: Option<f64>,
     /// ssmbench's relative error over the sampled entries (against f64).
     pub ours_err: Option<f64>,
+    /// The tuner's choice among ssmbench's kernels and cuBLAS's SGEMM (what the models run),
+    /// where the self-check timed it (runs before cuBLAS was a candidate did not).
+    pub used: Option<Timed>,
     /// Burn's own matmul (tensor cores, TF32) on the same product: time, error.
     pub tf32: Option<Timed>,
     /// The 3×TF32 product on Burn's matmul: time, error.
@@ -58,11 +64,13 @@ pub struct Timed {
 pub struct GemmTotal {
     pub model: String,
     pub ours_ms: f64,
+    /// The products summed at the tuner's choice (what the models run), where timed.
+    pub used_ms: Option<f64>,
     pub cublas_ms: Option<f64>,
     /// The fastest path's median forward at the same N, from the benchmark rows.
     pub forward_ms: Option<f64>,
-    /// That forward with its weight products at cuBLAS's times instead of ssmbench's: an
-    /// estimate (the rest of the forward as measured, plus cuBLAS's products).
+    /// That forward with its weight products at PyTorch's cuBLAS times instead of the ones it
+    /// ran: an estimate (the rest of the forward as measured, plus those products).
     pub forward_at_cublas_ms: Option<f64>,
     /// The products summed on Burn's matmul (TF32) and on 3×TF32, and the forward estimated
     /// with them in the same way.
@@ -195,14 +203,18 @@ pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(ModelKind, f64)
         let cublas_ms = cublas_time(cublas, (m, k, n), out_in);
         let tflops = |ms: f64| 2.0 * (m * k * n) as f64 / (ms * 1e-3) / 1e12;
         let timed = |variant: &str| {
-            selftest_time(selftest, variant, (m, k, n))
-                .filter(|_| out_in)
-                .map(|(ms, rel_err)| Timed {
-                    ms,
-                    tflops: tflops(ms),
-                    rel_err,
-                })
+            selftest_time(selftest, variant, (m, k, n)).map(|(ms, rel_err)| Timed {
+                ms,
+                tflops: tflops(ms),
+                rel_err,
+            })
         };
+        let used = timed(if out_in {
+            TUNED_MODEL_RHS_T
+        } else {
+            TUNED_MODEL
+        });
+        let timed = |variant: &str| timed(variant).filter(|_| out_in);
         rows.push(GemmRow {
             roles: roles(&models, k, n),
             m,
@@ -215,6 +227,7 @@ pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(ModelKind, f64)
             cublas_tflops: cublas_ms.map(tflops),
             ratio: cublas_ms.map(|c| ours_ms / c),
             ours_err: field(r, "rel_err"),
+            used,
             tf32: timed(BURN_MODEL),
             tf32x3: timed(TF32X3_MODEL),
         });
@@ -225,6 +238,7 @@ pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(ModelKind, f64)
         .filter_map(|(model, d)| {
             let (ours, ours_max_err) =
                 forward_sum(&rows, *model, d, |r| Some((r.ours_ms, r.ours_err)))?;
+            let used = forward_sum(&rows, *model, d, |r| r.used.map(|t| (t.ms, None)));
             let theirs = forward_sum(&rows, *model, d, |r| r.cublas_ms.map(|c| (c, None)));
             let tf32 = forward_sum(&rows, *model, d, |r| {
                 r.tf32.map(|t| (t.ms, Some(t.rel_err)))
@@ -237,12 +251,16 @@ pub fn view(selftest: &Records, cublas: &Records, forward_ms: &[(ModelKind, f64)
                 .find(|(m, _)| m == model)
                 .map(|(_, ms)| *ms);
             // The forward with its products swapped: the rest as measured, plus the others'.
+            // The forward ran the tuner's choices (ssmbench's own kernels in runs that timed
+            // no choice separately, before cuBLAS was a candidate).
+            let ran = used.map_or(ours, |u| u.0);
             let swapped = |other: Option<(f64, Option<f64>)>| {
-                forward.zip(other).map(|(f, (o, _))| f - ours + o)
+                forward.zip(other).map(|(f, (o, _))| f - ran + o)
             };
             Some(GemmTotal {
                 model: super::format::model_name(model.as_str()),
                 ours_ms: ours,
+                used_ms: used.map(|t| t.0),
                 cublas_ms: theirs.map(|t| t.0),
                 forward_ms: forward,
                 forward_at_cublas_ms: swapped(theirs),

@@ -330,6 +330,28 @@ fn matmul_comparison_joins_shapes_names_roles_and_sums_a_forward() {
     assert_eq!(mamba.ours_max_err, None);
     let llama = v.totals.iter().find(|t| t.model == "LLaMA").unwrap();
     assert_eq!(llama.forward_ms, None);
+    // Without rows of the tuner's choice (runs before cuBLAS was a candidate), the forward is
+    // taken to have run ssmbench's own kernels; with them, the swaps start from those.
+    assert_eq!(mamba.used_ms, None);
+    let tuned: Vec<_> = selftest
+        .iter()
+        .filter(|r| r.get("variant").map(String::as_str) == Some("fp32-model-rhsT"))
+        .map(|r| {
+            let mut r = r.clone();
+            r.insert("variant".into(), "fp32-model-rhsT-tuned".into());
+            r.insert("fast_ms".into(), "1.5".into());
+            r.insert("rel_err".into(), "1e-7".into());
+            r
+        })
+        .collect();
+    selftest.extend(tuned);
+    let v = gemm::view(&selftest, &cublas, &[(ModelKind::Mamba, 100.0)]);
+    let shared = v.rows.iter().find(|r| r.k == 512 && r.n == 2048).unwrap();
+    assert_eq!(shared.used.map(|t| t.ms), Some(1.5));
+    let mamba = v.totals.iter().find(|t| t.model == "Mamba").unwrap();
+    assert_eq!((mamba.ours_ms, mamba.used_ms), (66.0, Some(49.5)));
+    assert_eq!(mamba.forward_at_cublas_ms, Some(100.0 - 49.5 + 33.0));
+    assert_eq!(mamba.forward_at_tf32_ms, Some(100.0 - 49.5 + 16.5));
 }
 
 /// A largest-N probe row for the targets table.
