@@ -24,7 +24,8 @@
 //!
 //! cuBLAS's workspace is a CubeCL allocation (so it is counted in the memory CubeCL reports);
 //! cuBLAS's handle keeps a few KiB of its own. Where `libcublas` or `libcupti` cannot be loaded,
-//! or the stream cannot be told, the candidate reports "n/a" and the tuner goes on without it.
+//! or the stream cannot be told (also under a profiler that holds CUPTI's one subscription,
+//! such as Nsight), the candidate reports "n/a" and the tuner goes on without it.
 //!
 //! # Tried and not kept
 //! - Issuing from the caller's thread, after asking the device thread for each buffer's address
@@ -66,6 +67,9 @@ struct Bound {
 static HANDLES: Mutex<Option<HashMap<usize, Bound>>> = Mutex::new(None);
 /// Stream handles seen by the CUPTI callback while it is subscribed.
 static SEEN: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+/// Held for the whole of a discovery, so that two threads finding their streams at once do
+/// not see each other's launches.
+static DISCOVERY: Mutex<()> = Mutex::new(());
 /// Whether both libraries load on this machine (asked once).
 static LIBRARIES: OnceLock<Result<(), String>> = OnceLock::new();
 
@@ -115,18 +119,24 @@ unsafe extern "C" fn on_driver_call(
     }
 }
 
-fn cupti_ok(r: cupti::CUptiResult, what: &str) -> Result<(), String> {
-    if r == cupti::CUptiResult::CUPTI_SUCCESS {
+/// `Ok` when a library call returned its success code, else its code named after `what`.
+fn check<T: PartialEq + std::fmt::Debug>(r: T, success: T, what: &str) -> Result<(), String> {
+    if r == success {
         Ok(())
     } else {
         Err(format!("{what}: {r:?}"))
     }
 }
 
+fn cupti_ok(r: cupti::CUptiResult, what: &str) -> Result<(), String> {
+    check(r, cupti::CUptiResult::CUPTI_SUCCESS, what)
+}
+
 /// Finds the stream CubeCL launches this thread's kernels on: subscribes to CUPTI's driver
 /// callbacks, launches one small fill kernel, waits for the device, unsubscribes.
 fn discover_stream(probe: &Cube) -> Result<usize, String> {
     libraries()?;
+    let _one_at_a_time = DISCOVERY.lock().unwrap_or_else(|e| e.into_inner());
     let scratch = super::empty_like(probe, [1]);
     // Make sure the probe's own allocation and any pending work are out of the way first.
     CudaBackend::sync(&probe.device).map_err(|e| format!("sync: {e:?}"))?;
@@ -175,11 +185,7 @@ fn stream(probe: &Cube) -> Result<usize, String> {
 }
 
 fn blas_ok(r: blas::cublasStatus_t, what: &str) -> Result<(), String> {
-    if r == blas::cublasStatus_t::CUBLAS_STATUS_SUCCESS {
-        Ok(())
-    } else {
-        Err(format!("{what}: {r:?}"))
-    }
+    check(r, blas::cublasStatus_t::CUBLAS_STATUS_SUCCESS, what)
 }
 
 /// The cuBLAS handle bound to this thread's CubeCL stream (created on first use, on the device

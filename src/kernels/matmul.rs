@@ -6,7 +6,9 @@
 //! *double unit* ones were never faster here and are left out: each candidate is compiled in
 //! every benchmark process) and ssmbench's
 //! own register-tiled kernels ([`super::matmul_tiled`], [`super::matmul_vec4`],
-//! [`super::matmul_double`]), all one f32 FMA per multiply-add. On
+//! [`super::matmul_double`]), and, where the library loads, cuBLAS's SGEMM with TF32 off
+//! ([`super::cublas`]; the tuner chose it for every model product at N = 8,192 on
+//! the H200), all one f32 FMA per multiply-add. On
 //! first use of each problem shape every candidate is checked against sampled entries of the
 //! product computed in f64 on the host ([`super::matmul_referee`]; a candidate that disagrees is
 //! rejected, and a shape no candidate gets right is an error, never a silent fallback), and the
