@@ -42,7 +42,7 @@
 
 use std::{
     cell::RefCell,
-    collections::HashMap,
+    collections::BTreeMap,
     ffi::c_void,
     sync::{Mutex, OnceLock},
 };
@@ -64,7 +64,7 @@ struct Bound {
 }
 
 /// Handles by stream address; created once per stream and kept for the process.
-static HANDLES: Mutex<Option<HashMap<usize, Bound>>> = Mutex::new(None);
+static HANDLES: Mutex<BTreeMap<usize, Bound>> = Mutex::new(BTreeMap::new());
 /// Stream handles seen by the CUPTI callback while it is subscribed.
 static SEEN: Mutex<Vec<usize>> = Mutex::new(Vec::new());
 /// Held for the whole of a discovery, so that two threads finding their streams at once do
@@ -193,7 +193,6 @@ fn blas_ok(r: blas::cublasStatus_t, what: &str) -> Result<(), String> {
 fn handle(probe: &Cube) -> Result<usize, String> {
     let stream = stream(probe)?;
     let mut handles = HANDLES.lock().unwrap();
-    let handles = handles.get_or_insert_with(HashMap::new);
     if let Some(b) = handles.get(&stream) {
         return Ok(b.handle);
     }
@@ -259,7 +258,7 @@ struct Problem {
     count: i32,
 }
 
-/// The product's layouts, or "n/a: …" where cuBLAS cannot read them as they are.
+/// The product's layouts, or "…" where cuBLAS cannot read them as they are.
 fn problem(lhs: &Cube, rhs: &Cube, out: &Cube) -> Result<Problem, String> {
     let d = out.meta.shape().len();
     let batch = out.meta.shape()[..d - 2].to_vec();
@@ -272,9 +271,9 @@ fn problem(lhs: &Cube, rhs: &Cube, out: &Cube) -> Result<Problem, String> {
         operand(out, &batch)?,
     );
     if c.transposed || (count > 1 && c.batch_stride == 0) {
-        return Err("n/a: output layout".into());
+        return Err("output layout".into());
     }
-    let fits = |x: usize| i32::try_from(x).map_err(|_| "n/a: extent over i32".to_string());
+    let fits = |x: usize| i32::try_from(x).map_err(|_| "extent over i32".to_string());
     Ok(Problem {
         a,
         b,
@@ -325,7 +324,7 @@ fn operand_of(shape: &[usize], strides: &[usize], batch: &[usize]) -> Result<Ope
     } else if sr == 1 && (sc >= r || c == 1) {
         (true, if c == 1 { r.max(1) } else { sc })
     } else {
-        return Err("n/a: operand layout".into());
+        return Err("operand layout".into());
     };
     // The batch axes must read as one evenly strided axis, or all be single entries.
     let axes: Vec<(usize, usize)> = (0..n - 2)
@@ -336,14 +335,14 @@ fn operand_of(shape: &[usize], strides: &[usize], batch: &[usize]) -> Result<Ope
         0
     } else {
         if shape[..n - 2] != *batch {
-            return Err("n/a: broadcast batch".into());
+            return Err("broadcast batch".into());
         }
         if axes.windows(2).any(|w| w[0].1 != w[1].0 * w[1].1) {
-            return Err("n/a: batch axes not evenly strided".into());
+            return Err("batch axes not evenly strided".into());
         }
         axes[axes.len() - 1].1 as i64
     };
-    let ld = i32::try_from(ld).map_err(|_| "n/a: leading dimension over i32")?;
+    let ld = i32::try_from(ld).map_err(|_| "leading dimension over i32")?;
     Ok(Operand {
         transposed,
         ld,
@@ -353,7 +352,7 @@ fn operand_of(shape: &[usize], strides: &[usize], batch: &[usize]) -> Result<Ope
 
 /// `out = lhs · rhs` with cuBLAS's SGEMM (strided-batched over the leading axes), issued on
 /// CubeCL's stream; `out` is a `[.., m, n]` buffer with unit stride along `n` (rows may be
-/// pitched). An error ("n/a: …") where cuBLAS cannot be used here or for this layout.
+/// pitched). An error ("…") where cuBLAS cannot be used here or for this layout.
 pub(crate) fn gemm(lhs: &Cube, rhs: &Cube, out: &Cube) -> Result<(), String> {
     let p = problem(lhs, rhs, out)?;
     let handle = handle(out)?;

@@ -323,9 +323,10 @@ fn try_candidate<const D: usize>(
     }));
     match launched {
         Ok(Ok(())) => {}
-        // cuBLAS says why it cannot be used here ("n/a: libcupti not found", …).
-        Ok(Err(why)) if why.starts_with("n/a") => return Err(why),
-        _ => return Err("n/a".into()),
+        // A candidate that declines a product says why ("operands not 4-word aligned",
+        // "libcupti not found", …).
+        Ok(Err(why)) => return Err(format!("n/a: {why}")),
+        Err(_) => return Err("n/a".into()),
     }
     if !sync(out) {
         return Err("REJECTED, the device reported an error".into());
