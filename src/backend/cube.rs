@@ -25,6 +25,13 @@ impl SsmBackend for CudaBackend {
         kernels::scan::forward(inputs)
     }
 
+    fn selective_scan_low_rank(
+        inputs: ScanInputs<Self>,
+        dt_weight: Tensor<Self, 2>,
+    ) -> ScanOutput<Self> {
+        kernels::scan::forward_low_rank(inputs, dt_weight)
+    }
+
     fn selective_scan_backward(
         inputs: ScanInputs<Self>,
         grad_y: Tensor<Self, 3>,
@@ -87,5 +94,13 @@ impl SsmBackend for CudaBackend {
 
     fn kernel_choices() -> Vec<String> {
         kernels::matmul::choices()
+    }
+
+    fn device_stamp(device: &Self::Device) -> Option<usize> {
+        kernels::events::record(device).ok()
+    }
+
+    fn stamp_intervals(device: &Self::Device, stamps: Vec<usize>) -> Result<Vec<f64>, String> {
+        kernels::events::intervals(device, stamps)
     }
 }

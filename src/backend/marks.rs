@@ -4,14 +4,18 @@
 //! "head", …). Nothing listens by default and a mark costs one thread-local read. While an
 //! observer is installed:
 //! - [`PeakProbe`] reads the allocator at every mark (the benchmark's peak memory);
-//! - [`StageClock`] synchronises the device at every mark and books the time since the
-//!   previous one to the mark's stage (`bench perf`'s breakdown of a forward).
+//! - [`StageClock`] books the device time since the previous mark to the mark's stage
+//!   (`bench perf`'s breakdown of a forward), from CUDA events where it can.
 
-use std::{cell::RefCell, rc::Rc, time::Instant};
+use std::{
+    cell::{Cell, RefCell},
+    rc::Rc,
+    time::Instant,
+};
 
 use burn::tensor::backend::Backend;
 
-use super::Platform;
+use super::{Platform, SsmBackend};
 
 type ProbeFn = Box<dyn FnMut(&'static str)>;
 
@@ -86,48 +90,139 @@ impl PeakProbe {
     }
 }
 
-/// Device time per stage of a forward: at every [`mark`] the device is synchronised and the
-/// wall time since the previous mark is booked to the mark's stage.
+/// Device time per stage of a forward, booked at every [`mark`] to the mark's stage.
 ///
-/// The synchronisations themselves cost time (a few µs each, dozens per forward) and stop the
-/// host from queueing ahead, so the stages add up to more than an unobserved forward; the
-/// breakdown reports both totals.
+/// Where the backend takes device timestamps ([`SsmBackend::device_stamp`]: CUDA events on
+/// the stream), each mark queues one and the host never waits; once the forward is done the
+/// intervals between consecutive timestamps are the stages' device times, and they add up to
+/// the forward. Elsewhere (the CPU backend, or CUDA without CUPTI) the device is synchronised
+/// at every mark and the wall time since the previous one is booked: those synchronisations
+/// cost time of their own (a few µs each, dozens per forward) and stop the host from queueing
+/// ahead, so the stages add up to more than an unobserved forward. [`StageClock::method`]
+/// says which clock ran; the breakdown records it.
 #[derive(Clone, Default)]
 pub struct StageClock {
     totals: Rc<RefCell<StageTotals>>,
+    method: Rc<Cell<ClockMethod>>,
+    failure: Rc<RefCell<Option<String>>>,
 }
 
 /// (stage, milliseconds, marks), in order of first appearance.
 pub type StageTotals = Vec<(&'static str, f64, u32)>;
 
+/// A mark's stage and the device timestamp queued there (`None` if it could not be taken).
+type Stamp = (&'static str, Option<usize>);
+
+/// How a [`StageClock`] timed its stages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClockMethod {
+    /// Device synchronised at every mark, host wall time between marks.
+    #[default]
+    HostSync,
+    /// A device timestamp (CUDA event) queued at every mark, no synchronisation.
+    DeviceEvents,
+}
+
+impl ClockMethod {
+    /// The name recorded with the results.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HostSync => "host-sync",
+            Self::DeviceEvents => "cuda-events",
+        }
+    }
+}
+
+/// Adds `ms` to `stage`'s total (a new entry on its first appearance).
+fn book(totals: &RefCell<StageTotals>, stage: &'static str, ms: f64) {
+    let mut t = totals.borrow_mut();
+    match t.iter_mut().find(|(s, _, _)| *s == stage) {
+        Some(entry) => {
+            entry.1 += ms;
+            entry.2 += 1;
+        }
+        None => t.push((stage, ms, 1)),
+    }
+}
+
 impl StageClock {
     /// Runs `body` with this clock timing the stages of whatever it runs on `platform`.
     pub fn watch<P: Platform, R>(&self, platform: &P, body: impl FnOnce() -> R) -> R {
         let device = platform.device();
-        let totals = self.totals.clone();
         platform.sync();
+        if let Some(first) = <P::B as SsmBackend>::device_stamp(&device) {
+            return self.watch_stamps(platform, first, body);
+        }
+        self.method.set(ClockMethod::HostSync);
+        let totals = self.totals.clone();
         let mut last = Instant::now();
         observe(
             Box::new(move |stage| {
                 let _ = <P::B as Backend>::sync(&device);
                 let now = Instant::now();
-                let ms = (now - last).as_secs_f64() * 1e3;
+                book(&totals, stage, (now - last).as_secs_f64() * 1e3);
                 last = now;
-                let mut t = totals.borrow_mut();
-                match t.iter_mut().find(|(s, _, _)| *s == stage) {
-                    Some(entry) => {
-                        entry.1 += ms;
-                        entry.2 += 1;
-                    }
-                    None => t.push((stage, ms, 1)),
-                }
             }),
             body,
         )
     }
 
+    /// [`StageClock::watch`] with device timestamps, the first (`first`) taken before `body`.
+    fn watch_stamps<P: Platform, R>(
+        &self,
+        platform: &P,
+        first: usize,
+        body: impl FnOnce() -> R,
+    ) -> R {
+        self.method.set(ClockMethod::DeviceEvents);
+        let device = platform.device();
+        let stamps: Rc<RefCell<Vec<Stamp>>> = Rc::default();
+        let taken = stamps.clone();
+        let at = device.clone();
+        let out = observe(
+            Box::new(move |stage| {
+                let stamp = <P::B as SsmBackend>::device_stamp(&at);
+                taken.borrow_mut().push((stage, stamp));
+            }),
+            body,
+        );
+        platform.sync();
+        let stamps = stamps.take();
+        let missing = stamps.iter().filter(|(_, s)| s.is_none()).count();
+        let raw = std::iter::once(first)
+            .chain(stamps.iter().filter_map(|(_, s)| *s))
+            .collect();
+        // The stamps are released by `stamp_intervals` whatever it returns.
+        match <P::B as SsmBackend>::stamp_intervals(&device, raw) {
+            Ok(_) if missing > 0 => {
+                *self.failure.borrow_mut() = Some(format!(
+                    "{missing} of {} device timestamps failed",
+                    stamps.len()
+                ));
+            }
+            Ok(ms) => {
+                for ((stage, _), ms) in stamps.iter().zip(ms) {
+                    book(&self.totals, stage, ms);
+                }
+            }
+            Err(e) => *self.failure.borrow_mut() = Some(e),
+        }
+        out
+    }
+
     /// What was booked so far.
     pub fn totals(&self) -> StageTotals {
         self.totals.borrow().clone()
+    }
+
+    /// Which clock the last [`StageClock::watch`] used.
+    pub fn method(&self) -> ClockMethod {
+        self.method.get()
+    }
+
+    /// Why the device timestamps of a [`StageClock::watch`] could not be read, if they could not
+    /// (nothing was booked for that forward).
+    pub fn failure(&self) -> Option<String> {
+        self.failure.borrow().clone()
     }
 }

@@ -17,7 +17,7 @@ pub use device::{
     CpuPlatform, CudaPlatform, DeviceChoice, DeviceInfo, MemorySnapshot, Platform, PlatformTask,
     probe_cuda, with_platform,
 };
-pub use marks::{PeakProbe, StageClock, mark};
+pub use marks::{ClockMethod, PeakProbe, StageClock, mark};
 pub use ops::{SsmAutodiffBackend, SsmBackend};
 
 /// Burn's CUDA backend without the fusion layer: FP32 floats, i32 ints, u8 bools. The custom

@@ -57,6 +57,21 @@ pub trait SsmBackend: Backend {
         scan_reference(inputs)
     }
 
+    /// The selective scan with Δ_raw in low rank, as Mamba computes it: `inputs.delta` holds
+    /// `dt_proj`'s input `[batch, len, dt_rank]` (not Δ_raw) and Δ_raw = `inputs.delta ·
+    /// dt_weightᵀ`, `dt_weight` being `dt_proj`'s weight `[d_inner, dt_rank]`. The default forms
+    /// Δ_raw with [`SsmBackend::matmul_fp32`] and runs [`SsmBackend::selective_scan`]; the CUDA
+    /// backend forms it inside the fused scan instead, never writing it to device memory.
+    fn selective_scan_low_rank(
+        inputs: ScanInputs<Self>,
+        dt_weight: Tensor<Self, 2>,
+    ) -> ScanOutput<Self> {
+        let (batch, len, d_inner, _) = inputs.dims();
+        let delta = Self::matmul_fp32(Self::flatten_rows(inputs.delta), dt_weight.transpose())
+            .reshape([batch, len, d_inner]);
+        Self::selective_scan(ScanInputs { delta, ..inputs })
+    }
+
     /// Gradients of the selective scan, given ∂loss/∂out.
     fn selective_scan_backward(
         inputs: ScanInputs<Self>,
@@ -158,6 +173,19 @@ pub trait SsmBackend: Backend {
     /// Which kernels this backend chose for its fast paths so far (for the results' provenance).
     fn kernel_choices() -> Vec<String> {
         Vec::new()
+    }
+
+    /// Queues a timestamp behind all work issued so far on `device` (a CUDA event) and returns
+    /// its handle, or `None` where this backend has none; the stage clock
+    /// ([`crate::backend::StageClock`]) then synchronises the device at every mark instead.
+    fn device_stamp(_device: &Self::Device) -> Option<usize> {
+        None
+    }
+
+    /// Milliseconds between consecutive stamps of [`SsmBackend::device_stamp`], in the order
+    /// they were taken, once the device has synchronised; the stamps are released either way.
+    fn stamp_intervals(_device: &Self::Device, _stamps: Vec<usize>) -> Result<Vec<f64>, String> {
+        Err("this backend takes no device timestamps".into())
     }
 }
 

@@ -4,14 +4,17 @@
 //!
 //! Method: one model (the first efficiency seed), two discarded warm-up forwards (kernel
 //! compilation, matmul tuning), then `RUNS` unobserved forwards (the reference total, as in
-//! the sweep) and `RUNS` forwards under a [`StageClock`], which synchronises the device at
-//! every mark. Each stage's time is its median over the observed forwards. The observed total
-//! exceeds the unobserved one by the synchronisations (and the lost overlap of host and
-//! device); both are in every row so the reader can see by how much.
+//! the sweep) and `RUNS` forwards under a [`StageClock`]. Each stage's time is its median over
+//! the observed forwards. On CUDA the clock reads CUDA events queued at every mark (`clock` =
+//! `cuda-events`): device time, with nothing waiting on the host, so the stages add up to
+//! about the forward. Elsewhere it synchronises the device at every mark (`host-sync`), and
+//! the observed total exceeds the unobserved one by the synchronisations (and the lost
+//! overlap of host and device). Both totals are in every row so the reader can see by how
+//! much.
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -21,7 +24,7 @@ use super::{
     worker::{WorkerSpec, build, input_ids},
 };
 use crate::{
-    backend::{Platform, SsmBackend, StageClock},
+    backend::{ClockMethod, Platform, SsmBackend, StageClock},
     profile::Profile,
     provenance::{Provenance, now_utc},
 };
@@ -48,6 +51,10 @@ pub struct BreakdownRow {
     pub observed_total_ms: f64,
     /// Median of the unobserved forwards, ms (the sweep's protocol).
     pub forward_ms: f64,
+    /// How the stages were timed: `cuda-events` or `host-sync` ([`ClockMethod`]); empty in
+    /// rows written before the column existed, which were all `host-sync`.
+    #[serde(default)]
+    pub clock: String,
     pub device: String,
     pub driver: String,
     pub software: String,
@@ -117,10 +124,19 @@ fn break_down<P: Platform>(
     let mut order: Vec<(&'static str, u32)> = Vec::new();
     let mut per_stage: Vec<Vec<f64>> = Vec::new();
     let mut totals = Vec::new();
+    let mut method = ClockMethod::default();
     for _ in 0..RUNS {
         let clock = StageClock::default();
         let (total, out) = time_ms(platform, || clock.watch(platform, forward));
         drop(out);
+        if let Some(why) = clock.failure() {
+            bail!(
+                "breakdown of {} {} at N = {n}: the device timestamps could not be read ({why})",
+                spec.model.as_str(),
+                spec.variant
+            );
+        }
+        method = clock.method();
         totals.push(total);
         for (stage, ms, calls) in clock.totals() {
             let i = match order.iter().position(|(s, _)| *s == stage) {
@@ -150,6 +166,7 @@ fn break_down<P: Platform>(
             ms: median(ms),
             observed_total_ms: observed,
             forward_ms,
+            clock: method.as_str().into(),
             device: info.name.clone(),
             driver: info.driver.clone(),
             software: spec.provenance.software.clone(),

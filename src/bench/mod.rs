@@ -9,6 +9,7 @@ pub mod selftest;
 mod selftest_attention;
 mod selftest_layers;
 pub(crate) mod selftest_matmul;
+pub(crate) mod selftest_scan;
 mod selftest_wide;
 pub mod summary;
 pub mod sweep;

@@ -422,6 +422,8 @@ pub fn run<P: Platform>(
                     (tf, tr),
                 );
             }
+            // After the variants, the last of which is the heuristic the models use.
+            super::selftest_scan::check_low_rank(platform, &mut rec, seed + 9 * n as u64, (n, ch));
         }
     }
     for &n in plan.timing_lengths.iter().filter(|_| plan.wants("scan")) {
@@ -450,6 +452,9 @@ pub fn run<P: Platform>(
     }
     if let Some(&(_, restore)) = scan_variants.last() {
         restore();
+    }
+    for &n in plan.timing_lengths.iter().filter(|_| plan.wants("scan")) {
+        super::selftest_scan::time_low_rank(platform, &mut rec, seed + 4, n);
     }
 
     if plan.wants("layers") {

@@ -82,8 +82,13 @@ fn print_breakdown(rows: &[ssmbench::bench::breakdown::BreakdownRow]) {
                 ]
             })
             .collect();
+        let clock = if first.clock == "cuda-events" {
+            "a CUDA event"
+        } else {
+            "a sync"
+        };
         println!(
-            "\n{model} ({variant}), N = {n}: forward {} ms unobserved, {} ms with a sync per stage",
+            "\n{model} ({variant}), N = {n}: forward {} ms unobserved, {} ms with {clock} per stage",
             table::num(first.forward_ms, 2),
             table::num(first.observed_total_ms, 2)
         );

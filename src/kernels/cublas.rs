@@ -177,7 +177,7 @@ fn discover_stream(probe: &Cube) -> Result<usize, String> {
 }
 
 /// This thread's stream, found on first use.
-fn stream(probe: &Cube) -> Result<usize, String> {
+pub(crate) fn stream(probe: &Cube) -> Result<usize, String> {
     STREAM.with(|s| {
         let mut s = s.borrow_mut();
         s.get_or_insert_with(|| discover_stream(probe)).clone()

@@ -15,6 +15,7 @@
 pub mod attention;
 pub mod conv;
 pub mod cublas;
+pub mod events;
 pub mod fill;
 pub mod flash;
 pub mod flash_wide;

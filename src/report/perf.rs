@@ -8,6 +8,7 @@ use super::{
     context::PeerRow,
     format::{group, model_name, path_name, sig},
 };
+use crate::backend::ClockMethod;
 use crate::bench::{
     breakdown::BreakdownRow,
     rows::EfficiencyRow,
@@ -20,7 +21,7 @@ pub struct Stage {
     pub stage: String,
     pub calls: u32,
     pub ms: f64,
-    /// Share of the observed (synchronised) total, 0–1.
+    /// Share of the observed total, 0–1.
     pub share: f64,
 }
 
@@ -32,8 +33,13 @@ pub struct BreakdownGroup {
     pub n: usize,
     /// Median unobserved forward, ms (the sweep's protocol).
     pub forward_ms: f64,
-    /// Median forward with a device synchronisation at every stage, ms.
+    /// Median forward under the stage clock, ms.
     pub observed_ms: f64,
+    /// The stages' times added up, ms.
+    pub stages_ms: f64,
+    /// `cuda-events` (device timestamps at every stage) or `host-sync` (a synchronisation at
+    /// every stage; also rows from before the column existed).
+    pub clock: String,
     pub stages: Vec<Stage>,
 }
 
@@ -55,13 +61,22 @@ pub fn breakdown_groups(rows: &[BreakdownRow]) -> Vec<BreakdownGroup> {
             .iter_mut()
             .find(|g| g.model == model && g.path == path && g.n == r.n)
         {
-            Some(g) => g.stages.push(stage),
+            Some(g) => {
+                g.stages_ms += stage.ms;
+                g.stages.push(stage)
+            }
             None => out.push(BreakdownGroup {
                 model,
                 path,
                 n: r.n,
                 forward_ms: r.forward_ms,
                 observed_ms: r.observed_total_ms,
+                stages_ms: stage.ms,
+                clock: if r.clock.is_empty() {
+                    ClockMethod::HostSync.as_str().into()
+                } else {
+                    r.clock.clone()
+                },
                 stages: vec![stage],
             }),
         }

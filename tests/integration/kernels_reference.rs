@@ -263,7 +263,7 @@ fn the_breakdown_books_every_stage_of_each_path() {
             "{model:?} {variant}"
         );
         let per_layer = if model.as_str() == "mamba" {
-            "selective scan"
+            "dt_proj, selective scan"
         } else {
             "o_proj"
         };

@@ -67,11 +67,30 @@
 //!    place of `if j < count`) so the compiler could overlap a sub-block's steps: 0.215 ms
 //!    against 0.237 in an earlier run, but the forward 13.88 against 13.83 ms, and 128
 //!    registers with 8–16 bytes spilled;
-//! 3. Mamba's `dt_proj` computed inside the summary pass (the low-rank Δ rows staged like B, a
-//!    channel's 32 weights in registers, 124 registers), so Δ_raw never reaches device
-//!    memory: 0.244 ms against 0.262 for `dt_proj`'s matmul and the scan (1.338 against 1.369
-//!    at 65,536), but the forward did not move (13.88 and 14.00 ms against 13.91 and 14.00 in
-//!    alternating runs): about a hundred lines for no gain the benchmark can see.
+//! 3. Mamba's `dt_proj` computed inside the summary pass: first tried when the breakdown's
+//!    clock synchronised at every stage and the forward's spread between runs hid it (0.244 ms
+//!    against 0.262 for `dt_proj`'s matmul and the scan, the forward 13.88 / 14.00 ms against
+//!    13.91 / 14.00); see below for how it came back.
+//!
+//! # Instruction count
+//! Nsight Compute on the forward's launches at N = 8,192 (H200): both passes issue on 65–71 %
+//! of cycles with 3.4 warps per scheduler (registers limit them to 5), i.e. they are bound by
+//! issuing instructions, about 12–13 per (step, state). Read off the SASS of the generated
+//! source, each `exp` (CUDA's `__expf`) is a multiply by log₂ e, then `ex2.approx` with its
+//! guard for results below 2⁻¹²⁶ (a compare and two predicated multiplies; NVRTC compiles
+//! without `-ftz`, and CubeCL passes no such flag), then the state update's multiply and FMA.
+//! Two changes trimmed that, each checked by the self-check and timed with CUDA events at every
+//! stage of Mamba's forward at 8,192 (`bench perf`):
+//! 1. Ā = 2^(Δ · A log₂ e) with A log₂ e kept per state ([`exp2`], `__powf(2, x)` whose log₂ 2
+//!    the compiler folds): one multiply fewer per (step, state); the output gate's division is
+//!    `__fdividef` (`AllowReciprocal`). The scan's stage went 1.38 → 1.32 ms per forward, the
+//!    self-check's scan at 65,536 1.150 → 1.099 ms.
+//! 2. `dt_proj` inside the summary pass ([`super::forward_low_rank`]): the low-rank rows (32
+//!    columns of `x_proj`'s output) staged in shared memory like B, a channel's 32 weights in
+//!    registers, Δ_raw summed in four partial sums, so `dt_proj`'s `[N, 1,024]` output is never
+//!    written and its launch is gone. `x_proj, dt_proj` + scan went 0.59 + 1.32 → 0.38 + 1.48
+//!    ms per forward; the self-check timed it equal to `dt_proj`'s matmul plus the scan at
+//!    8,192 (0.260 ms each) and 1.237 against 1.289 ms at 65,536.
 //!
 //! Both kernels are launched unchecked: every global index is bounded by the guards on the
 //! channel (`ch < d_inner`) and the time range (`t < len`).
@@ -124,11 +143,22 @@ fn stage_rows<F: Float>(
     }
 }
 
-// Both kernels evaluate `exp` as CUDA's `__expf` (one `ex2.approx` and a multiply) instead of
-// the accurate `expf` (`fast_math = ReducedPrecision | NotNaN | NotInf`): the scan takes 16
-// exponentials per channel and step, and mamba-ssm, the paper's own kernel, is compiled with
-// `--use_fast_math` for the same reason. `selftest` holds the result to the reference within
-// 1e-5.
+// The kernels evaluate exponentials with CUDA's fast intrinsics (`__expf`, `__powf`: one
+// `ex2.approx`) instead of the accurate `expf` (`fast_math = ReducedPrecision | NotNaN |
+// NotInf`): the scan takes 16 exponentials per channel and step, and mamba-ssm, the paper's
+// own kernel, is compiled with `--use_fast_math` for the same reason. `selftest` holds the
+// result to the reference within 1e-5.
+
+/// log₂(e): the kernels keep A · log₂(e) per state and take Ā = 2^(Δ · A log₂ e) ([`exp2`]).
+const LOG2_E: f32 = std::f32::consts::LOG2_E;
+
+/// 2^x, compiled (fast math) to `__powf(2, x)`, whose log₂ 2 the compiler folds away: one
+/// multiply fewer than `exp(x)` = `__expf(x)` = 2^(x · log₂ e) where the caller can fold log₂ e
+/// into a constant of its own, as the state updates do with A.
+#[cube]
+fn exp2<F: Float>(x: F) -> F {
+    F::powf(F::new(2.0), x)
+}
 
 /// softplus(x) = max(x, 0) + log1p(exp(−|x|)), overflow-free (as in the reference).
 #[cube]
@@ -207,16 +237,20 @@ fn advance_sub<F: Float>(
 // `%` and not `is_multiple_of`: the kernel macro translates operators, not that method.
 #[allow(clippy::manual_is_multiple_of)]
 pub(crate) fn scan_chunk_summary<F: Float>(
-    u: &Tensor<F>,               // [batch, len, d_inner]
-    delta: &Tensor<F>,           // [batch, len, d_inner]
-    delta_bias: &Tensor<F>,      // [d_inner]
-    a: &Tensor<F>,               // [d_inner, d_state]
-    bm: &Tensor<F>,              // [batch, len, d_state], unit stride along d_state
+    u: &Tensor<F>, // [batch, len, d_inner]
+    // Δ_raw [batch, len, d_inner]; with `rank` > 0 its low-rank factor instead, Mamba's `dt_proj`
+    // input [batch, len, rank] (unit stride along rank), and Δ_raw = delta · dt_wᵀ.
+    delta: &Tensor<F>,
+    dt_w: &Tensor<F>, // [d_inner, rank] (`dt_proj`'s weight); unread when rank = 0
+    delta_bias: &Tensor<F>, // [d_inner]
+    a: &Tensor<F>,    // [d_inner, d_state]
+    bm: &Tensor<F>,   // [batch, len, d_state], unit stride along d_state
     chunk_state: &mut Tensor<F>, // [batch, chunks, d_state, d_inner]
-    chunk_dsum: &mut Tensor<F>,  // [batch, chunks, d_inner]
-    dt_out: &mut Tensor<F>,      // [batch, len, d_inner]: Δ after softplus, for the output pass
+    chunk_dsum: &mut Tensor<F>, // [batch, chunks, d_inner]
+    dt_out: &mut Tensor<F>, // [batch, len, d_inner]: Δ after softplus, for the output pass
     chunk_len: u32,
     #[comptime] d_state: usize,
+    #[comptime] rank: usize,
 ) {
     let len = u.shape(1);
     let d_inner = u.shape(2);
@@ -237,15 +271,27 @@ pub(crate) fn scan_chunk_summary<F: Float>(
     let steps = t1 - t0;
 
     let mut h = Array::<F>::new(d_state);
+    // A · log₂ e: Ā = exp(Δ A) = 2^(Δ · A log₂ e), see [`exp2`].
     let mut av = Array::<F>::new(d_state);
     #[unroll]
     for s in 0..d_state {
         h[s] = F::new(0.0);
-        av[s] = a[ch * d_state + s];
+        av[s] = a[ch * d_state + s] * F::new(LOG2_E);
     }
     let bias = delta_bias[ch];
     let mut dsum = F::new(0.0);
     let mut b_s = SharedMemory::<V4<F>>::new(STAGE * d_state / 4);
+    // Low rank: the channel's row of `dt_proj` in registers, the cube's factor rows staged in
+    // shared memory like B (every channel reads the same ones).
+    let slots = comptime![Ord::max(rank, 4usize)];
+    let mut w = Array::<F>::new(slots);
+    let mut l_s = SharedMemory::<V4<F>>::new(STAGE * slots / 4);
+    if rank > 0 {
+        #[unroll]
+        for k in 0..rank {
+            w[k] = dt_w[ch * rank + k];
+        }
+    }
     // A sub-block's u and Δ are requested while the one before it is computed.
     let i0 = (batch * len + t0) * d_inner + ch;
     let mut x_cur = Array::<F>::new(SUB);
@@ -253,22 +299,49 @@ pub(crate) fn scan_chunk_summary<F: Float>(
     let mut x_next = Array::<F>::new(SUB);
     let mut d_next = Array::<F>::new(SUB);
     load_steps::<F>(u, &mut x_next, i0, d_inner, sub_count(steps));
-    load_steps::<F>(delta, &mut d_next, i0, d_inner, sub_count(steps));
+    if rank == 0 {
+        load_steps::<F>(delta, &mut d_next, i0, d_inner, sub_count(steps));
+    }
     for sb in 0..steps.div_ceil(SUB) {
         let s0 = sb * SUB;
         if s0 % STAGE == 0 {
             sync_cube();
             stage_rows::<F>(bm, &mut b_s, batch, t0 + s0, t1, tid, d_state);
+            if rank > 0 {
+                stage_rows::<F>(delta, &mut l_s, batch, t0 + s0, t1, tid, rank);
+            }
             sync_cube();
         }
         advance_sub::<F>(u, &mut x_cur, &mut x_next, i0, d_inner, s0, steps);
-        advance_sub::<F>(delta, &mut d_cur, &mut d_next, i0, d_inner, s0, steps);
+        if rank == 0 {
+            advance_sub::<F>(delta, &mut d_cur, &mut d_next, i0, d_inner, s0, steps);
+        }
         let count = sub_count(steps - s0);
         let row0 = (s0 % STAGE) * (d_state / 4);
         #[unroll]
         for j in 0..SUB {
             if j < count {
-                let dt = softplus::<F>(d_cur[j] + bias);
+                let raw = if rank > 0 {
+                    // Δ_raw = Σ_k factor[t, k] · W[ch, k], in four partial sums.
+                    let lrow = ((s0 % STAGE) + j) * (rank / 4);
+                    let mut p = Array::<F>::new(4usize);
+                    #[unroll]
+                    for c in 0..4usize {
+                        p[c] = F::new(0.0);
+                    }
+                    #[unroll]
+                    for q in 0..rank / 4 {
+                        let lv = l_s[lrow + q];
+                        #[unroll]
+                        for c in 0..4usize {
+                            p[c] += lv[c] * w[q * 4 + c];
+                        }
+                    }
+                    (p[0usize] + p[1usize]) + (p[2usize] + p[3usize])
+                } else {
+                    d_cur[j]
+                };
+                let dt = softplus::<F>(raw + bias);
                 let dtx = dt * x_cur[j];
                 dsum += dt;
                 if active {
@@ -280,7 +353,7 @@ pub(crate) fn scan_chunk_summary<F: Float>(
                     let bv = b_s[row + q];
                     #[unroll]
                     for c in 0..4usize {
-                        h[q * 4 + c] = F::exp(dt * av[q * 4 + c]) * h[q * 4 + c] + dtx * bv[c];
+                        h[q * 4 + c] = exp2::<F>(dt * av[q * 4 + c]) * h[q * 4 + c] + dtx * bv[c];
                     }
                 }
             }
@@ -316,7 +389,7 @@ pub(crate) fn scan_chunk_combine<F: Float>(
     let ch = i % d_inner;
     let batch = CUBE_POS_Z as usize;
     let chunks = chunks as usize;
-    let av = a[ch * d_state + s];
+    let av = a[ch * d_state + s] * F::new(LOG2_E);
     let mut h = F::new(0.0);
     // The summaries are read GROUP chunks at a time, all requested before any is used: the
     // compiler cannot move a load above the previous chunk's store into the same buffer, so
@@ -340,7 +413,7 @@ pub(crate) fn scan_chunk_combine<F: Float>(
         for j in 0..GROUP {
             if c0 + j < chunks {
                 chunk_state[((batch * chunks + c0 + j) * d_state + s) * d_inner + ch] = h;
-                h = F::exp(av * dsums[j]) * h + sums[j];
+                h = exp2::<F>(av * dsums[j]) * h + sums[j];
             }
         }
     }
@@ -348,7 +421,11 @@ pub(crate) fn scan_chunk_combine<F: Float>(
 
 #[cube(
     launch_unchecked,
-    fast_math = FastMath::ReducedPrecision | FastMath::NotNaN | FastMath::NotInf
+    fast_math = FastMath::ReducedPrecision
+        | FastMath::NotNaN
+        | FastMath::NotInf
+        | FastMath::AllowReciprocal
+        | FastMath::UnsignedZero
 )]
 // `%` and not `is_multiple_of`: the kernel macro translates operators, not that method.
 #[allow(clippy::manual_is_multiple_of)]
@@ -395,7 +472,7 @@ pub(crate) fn scan_chunk_output<F: Float>(
         if chunks > 1 {
             h[s] = chunk_state[base + s * d_inner];
         }
-        av[s] = a[ch * d_state + s];
+        av[s] = a[ch * d_state + s] * F::new(LOG2_E);
     }
 
     let bias = delta_bias[ch];
@@ -453,7 +530,7 @@ pub(crate) fn scan_chunk_output<F: Float>(
                     #[unroll]
                     for c in 0..4usize {
                         let s = q * 4 + c;
-                        h[s] = F::exp(dt * av[s]) * h[s] + dtx * bv[c];
+                        h[s] = exp2::<F>(dt * av[s]) * h[s] + dtx * bv[c];
                         yc[c] += cv[c] * h[s];
                     }
                 }

@@ -14,7 +14,7 @@ use cubecl::{CubeCount, CubeDim, cuda::CudaRuntime};
 
 use super::{empty_like, raw, require_32bit, unit_last, wrap};
 use crate::{
-    backend::CudaBackend,
+    backend::{CudaBackend, SsmBackend},
     model::mamba::scan::{ScanGrads, ScanInputs, ScanOutput},
 };
 
@@ -71,6 +71,36 @@ pub fn chunks_for(batch: usize, len: usize, d_inner: usize) -> usize {
 
 /// The fused forward.
 pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
+    run(x, None)
+}
+
+/// The fused forward with Δ_raw in low rank: `x.delta` holds Mamba's `dt_proj` input
+/// `[batch, len, rank]` and Δ_raw = `x.delta · dt_weightᵀ` (`dt_weight`: `[d_inner, rank]`).
+///
+/// With time chunks the summary pass forms each Δ_raw itself from the staged factor rows and
+/// the channel's weights in registers, so `dt_proj`'s `[len, d_inner]` output is never written
+/// (the output pass reads Δ from the summary pass as always). With one chunk there is no
+/// summary pass, so Δ_raw is formed first by the FP32 matmul and the plain forward runs.
+pub fn forward_low_rank(x: ScanInputs<CudaBackend>, dt_weight: T<2>) -> ScanOutput<CudaBackend> {
+    let (batch, len, d_inner, _) = x.dims();
+    let [out, rank] = dt_weight.dims();
+    assert_eq!(
+        out, d_inner,
+        "dt_proj's weight is [d_inner, rank]: {out} rows for {d_inner} channels"
+    );
+    if chunks_for(batch, len, d_inner) <= 1 || rank == 0 || rank % 4 != 0 {
+        let delta = <CudaBackend as SsmBackend>::matmul_fp32(
+            <CudaBackend as SsmBackend>::flatten_rows(x.delta),
+            dt_weight.transpose(),
+        )
+        .reshape([batch, len, d_inner]);
+        return forward(ScanInputs { delta, ..x });
+    }
+    run(x, Some(dt_weight))
+}
+
+/// Launches the passes; `dt_weight` is `Some` for a low-rank Δ_raw (then with chunks > 1).
+fn run(x: ScanInputs<CudaBackend>, dt_weight: Option<T<2>>) -> ScanOutput<CudaBackend> {
     let (batch, len, d_inner, d_state) = x.dims();
     assert!(
         d_state % 4 == 0,
@@ -80,9 +110,15 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
     let chunk_len = len.div_ceil(chunks.max(1)).max(1);
     let chunks = len.div_ceil(chunk_len).max(1);
     // B, C and z as views (see `forward`'s module docs); the rest densely packed.
+    let rank = dt_weight.as_ref().map_or(0, |w| w.dims()[1]);
     let (u, delta, bias, a, b, c, d, z) = (
         raw(x.u),
-        raw(x.delta),
+        // The low-rank factor is a column view of `x_proj`'s output, read through its strides.
+        if rank > 0 {
+            unit_last(x.delta)
+        } else {
+            raw(x.delta)
+        },
         raw(x.delta_bias),
         raw(x.a),
         unit_last(x.b),
@@ -102,6 +138,12 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
     );
     // With chunks, the summary pass also writes Δ = softplus(Δ_raw + bias), which the output
     // pass then reads in place of Δ_raw instead of computing it a second time.
+    assert!(
+        rank == 0 || chunks > 1,
+        "the low-rank Δ is formed in the summary pass, which one chunk does not run"
+    );
+    // The weight where Δ_raw is low rank; otherwise any tensor (the kernel does not read it).
+    let dt_w = dt_weight.map_or_else(|| bias.clone(), raw);
     let dts = (chunks > 1).then(|| empty_like(&u, [batch, len, d_inner]));
     let states = if let Some(dts) = &dts {
         let states = empty_like(&u, [batch, chunks, d_state, d_inner]);
@@ -114,6 +156,7 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
                 cube_dim,
                 u.clone().into_tensor_arg(),
                 delta.clone().into_tensor_arg(),
+                dt_w.into_tensor_arg(),
                 bias.clone().into_tensor_arg(),
                 a.clone().into_tensor_arg(),
                 b.clone().into_tensor_arg(),
@@ -122,6 +165,7 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
                 dts.clone().into_tensor_arg(),
                 chunk_len as u32,
                 d_state,
+                rank,
             );
             forward::scan_chunk_combine::launch_unchecked::<f32, CudaRuntime>(
                 &client,

@@ -232,21 +232,25 @@ impl<B: SsmBackend> Mixer<B> {
         mark("conv1d, SiLU");
         let sel = self.x_proj.forward(u.clone());
         let (r, n) = (self.dt_rank, self.d_state);
-        let delta = self.dt_proj.forward(B::column_view(sel.clone(), 0..r));
         let b = B::column_view(sel.clone(), r..r + n);
-        let c = B::column_view(sel, r + n..r + 2 * n);
-        mark("x_proj, dt_proj");
-        let out = B::selective_scan(ScanInputs {
-            u,
-            delta,
-            delta_bias: self.dt_bias.val(),
-            a: self.a_log.val().exp().neg(),
-            b,
-            c,
-            d: self.d.val(),
-            z,
-        });
-        mark("selective scan");
+        let c = B::column_view(sel.clone(), r + n..r + 2 * n);
+        mark("x_proj");
+        // `dt_proj` (Δ_raw = low · Wᵀ, its bias applied in the scan) runs inside the scan where
+        // the backend fuses it.
+        let out = B::selective_scan_low_rank(
+            ScanInputs {
+                u,
+                delta: B::column_view(sel, 0..r),
+                delta_bias: self.dt_bias.val(),
+                a: self.a_log.val().exp().neg(),
+                b,
+                c,
+                d: self.d.val(),
+                z,
+            },
+            self.dt_proj.weight.val(),
+        );
+        mark("dt_proj, selective scan");
         let y = self.out_proj.forward(out.y);
         mark("out_proj");
         y

@@ -1,0 +1,130 @@
+//! `selftest`'s checks of the selective scan with Δ_raw in low rank, as Mamba runs it
+//! ([`SsmBackend::selective_scan_low_rank`]: `dt_proj` fused into the scan on CUDA), beside the
+//! plain scan's checks in [`super::selftest`].
+
+use super::{
+    selftest::{Check, Recorder, host, randn, random_scan_inputs},
+    timing::{median_ms, time_ms},
+};
+use crate::{
+    backend::{Platform, SsmBackend},
+    model::mamba::scan::{ScanInputs, scan_reference},
+};
+
+/// The paper's Mamba: `dt_rank` = ⌈d_model / 16⌉ = 32.
+const RANK: usize = 32;
+/// Variant of the checks and the timing row of the low-rank path.
+pub const LOW_RANK: &str = "low-rank-dt";
+/// Variant of the timing row of `dt_proj`'s FP32 matmul followed by the plain scan.
+pub const MATMUL_THEN_SCAN: &str = "dt_proj-matmul+scan";
+
+/// The scan's inputs with `delta` replaced by a low-rank factor (a column view of a wider
+/// tensor, as `x_proj`'s output is in the model), the `[d_inner, rank]` weight, and Δ_raw
+/// formed from them by the strict-FP32 matmul (itself checked against f64 by the matmul rows).
+fn low_rank_inputs<B: SsmBackend>(
+    seed: u64,
+    n: usize,
+    ch: usize,
+    device: &B::Device,
+) -> (ScanInputs<B>, burn::tensor::Tensor<B, 2>, ScanInputs<B>) {
+    let plain = random_scan_inputs::<B>(seed, n, ch, 16, device);
+    let wide = randn::<B, 3>(seed, "low", [1, n, 2 * RANK], 1.0, device);
+    let low = B::column_view(wide, 0..RANK);
+    // Δ_raw with about the plain inputs' spread (σ 0.5).
+    let w = randn::<B, 2>(seed, "dt_w", [ch, RANK], 0.5 / (RANK as f64).sqrt(), device);
+    let delta =
+        B::matmul_fp32(B::flatten_rows(low.clone()), w.clone().transpose()).reshape([1, n, ch]);
+    let formed = ScanInputs {
+        delta,
+        ..plain.clone()
+    };
+    (
+        ScanInputs {
+            delta: low,
+            ..plain
+        },
+        w,
+        formed,
+    )
+}
+
+/// Output and final state of the low-rank path against the reference scan on Δ_raw formed
+/// first, at one length and channel count.
+pub(super) fn check_low_rank<P: Platform>(
+    platform: &P,
+    rec: &mut Recorder<'_>,
+    seed: u64,
+    (n, ch): (usize, usize),
+) {
+    type B<P> = <P as Platform>::B;
+    rec.say(&format!("scan with low-rank Δ n={n} channels={ch}"));
+    let (inputs, w, formed) = low_rank_inputs::<B<P>>(seed, n, ch, &platform.device());
+    let (tr, slow) = time_ms(platform, || scan_reference(formed.clone()));
+    let _ = B::<P>::selective_scan_low_rank(inputs.clone(), w.clone());
+    let (tf, fast) = time_ms(platform, || {
+        B::<P>::selective_scan_low_rank(inputs.clone(), w.clone())
+    });
+    for (quantity, f, s) in [
+        ("output", fast.y, slow.y),
+        ("final_state", fast.last_state, slow.last_state),
+    ] {
+        rec.push(
+            "scan",
+            LOW_RANK,
+            n,
+            ch,
+            quantity,
+            &host(f),
+            &host(s),
+            1e-5,
+            (tf, tr),
+        );
+    }
+}
+
+/// The low-rank path against `dt_proj`'s matmul followed by the plain scan, 1,024 channels,
+/// median of ten calls after a warm-up, each device synchronised.
+pub(super) fn time_low_rank<P: Platform>(
+    platform: &P,
+    rec: &mut Recorder<'_>,
+    seed: u64,
+    n: usize,
+) {
+    type B<P> = <P as Platform>::B;
+    rec.say(&format!("scan timing, low-rank Δ n={n}"));
+    let (inputs, w, _) = low_rank_inputs::<B<P>>(seed, n, 1024, &platform.device());
+    let fused = || B::<P>::selective_scan_low_rank(inputs.clone(), w.clone());
+    let unfused = || {
+        let (batch, len, d_inner, _) = inputs.dims();
+        let delta = B::<P>::matmul_fp32(
+            B::<P>::flatten_rows(inputs.delta.clone()),
+            w.clone().transpose(),
+        )
+        .reshape([batch, len, d_inner]);
+        B::<P>::selective_scan(ScanInputs {
+            delta,
+            ..inputs.clone()
+        })
+    };
+    let _ = (fused(), unfused());
+    let timed = [
+        (LOW_RANK, median_ms(platform, 10, fused).0, true),
+        (MATMUL_THEN_SCAN, median_ms(platform, 10, unfused).0, false),
+    ];
+    for (variant, ms, in_use) in timed {
+        rec.add(Check {
+            check: "scan_dt_timing".into(),
+            variant: variant.into(),
+            n,
+            channels: 1024,
+            quantity: "median_ms".into(),
+            rel_err: f64::NAN,
+            max_abs_err: f64::NAN,
+            tol: f64::NAN,
+            pass: true,
+            fast_ms: ms,
+            reference_ms: f64::NAN,
+            in_use,
+        });
+    }
+}
