@@ -213,15 +213,16 @@ pub fn random_scan_inputs<B: SsmBackend>(
 
 pub(super) struct Recorder<'a> {
     rows: Vec<Check>,
-    /// Told about every row as it is made, so a run cut short still shows what it checked.
-    report: &'a mut dyn FnMut(&str),
+    /// Told about every row as it is made (the line and the row), so a run cut short still
+    /// shows, and can keep, what it checked.
+    report: &'a mut dyn FnMut(&str, Option<&Check>),
     started: std::time::Instant,
 }
 
 impl Recorder<'_> {
     pub(super) fn say(&mut self, what: &str) {
         let line = format!("[{:6.1}s] {what}", self.started.elapsed().as_secs_f64());
-        (self.report)(&line);
+        (self.report)(&line, None);
     }
 
     pub(super) fn add(&mut self, c: Check) {
@@ -239,7 +240,7 @@ impl Recorder<'_> {
             c.fast_ms,
             c.reference_ms
         );
-        (self.report)(&line);
+        (self.report)(&line, Some(&c));
         self.rows.push(c);
     }
 
@@ -279,13 +280,13 @@ impl Recorder<'_> {
 pub type Variants<'a> = &'a [(&'a str, &'a dyn Fn())];
 
 /// Runs every check of `plan` on `platform`, for each scan and attention variant; `progress`
-/// hears what is being checked and every result as it comes.
+/// hears what is being checked and every result as it comes (a line, and the row itself).
 pub fn run<P: Platform>(
     platform: &P,
     plan: &SelftestPlan,
     scan_variants: Variants,
     attention_variants: Variants,
-    mut progress: impl FnMut(&str),
+    mut progress: impl FnMut(&str, Option<&Check>),
 ) -> Result<Vec<Check>> {
     type B<P> = <P as Platform>::B;
     let device = platform.device();

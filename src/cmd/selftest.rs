@@ -1,4 +1,4 @@
-use std::process::ExitCode;
+use std::{fs::File, path::PathBuf, process::ExitCode};
 
 use anyhow::Result;
 use ssmbench::{
@@ -30,6 +30,52 @@ type NamedSetting = (&'static str, Box<dyn Fn()>);
 struct Task {
     quick: bool,
     only: Vec<String>,
+    /// Where a full run keeps its rows as they come (see [`PartialRows`]).
+    partial_rows: Option<PathBuf>,
+}
+
+/// The rows of a full run, appended to `selftest/selftest.partial.csv` as each check finishes
+/// and flushed, so that a run cut short (a device command's time limit) keeps what it measured;
+/// the finished run writes `selftest.csv` and removes this file. The book never reads it.
+struct PartialRows {
+    path: PathBuf,
+    writer: Option<csv::Writer<File>>,
+    failed: bool,
+}
+
+impl PartialRows {
+    fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            writer: None,
+            failed: false,
+        }
+    }
+
+    fn push(&mut self, row: &Check) {
+        if self.failed {
+            return;
+        }
+        let written = (|| -> Result<()> {
+            if self.writer.is_none() {
+                if let Some(dir) = self.path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                self.writer = Some(csv::Writer::from_path(&self.path)?);
+            }
+            let w = self.writer.as_mut().expect("opened above");
+            w.serialize(row)?;
+            w.flush()?;
+            Ok(())
+        })();
+        if let Err(e) = written {
+            self.failed = true;
+            eprintln!(
+                "selftest: cannot keep rows in {} as they come ({e}); the run goes on",
+                self.path.display()
+            );
+        }
+    }
 }
 
 impl PlatformTask for Task {
@@ -80,7 +126,13 @@ impl PlatformTask for Task {
         };
         let scan: Vec<(&str, &dyn Fn())> = scan.iter().map(|(n, f)| (*n, f.as_ref())).collect();
         let attn: Vec<(&str, &dyn Fn())> = attn.iter().map(|(n, f)| (*n, f.as_ref())).collect();
-        let rows = selftest::run(p, &plan, &scan, &attn, |msg| eprintln!("selftest {msg}"))?;
+        let mut kept = self.partial_rows.map(PartialRows::new);
+        let rows = selftest::run(p, &plan, &scan, &attn, |msg, row| {
+            eprintln!("selftest {msg}");
+            if let (Some(k), Some(r)) = (kept.as_mut(), row) {
+                k.push(r);
+            }
+        })?;
         set_flash_kind(DEFAULT_FLASH);
         Ok((rows, ssmbench::reproduce::kernel_choices::<P::B>()))
     }
@@ -88,11 +140,13 @@ impl PlatformTask for Task {
 
 pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
     let partial = !a.only.is_empty();
+    let partial_rows = g.artifacts.join("selftest").join("selftest.partial.csv");
     let (rows, choices) = with_platform(
         g.device,
         Task {
             quick: a.quick,
             only: a.only,
+            partial_rows: (!partial).then(|| partial_rows.clone()),
         },
     )?;
     let failed = rows.iter().filter(|r| !r.pass && r.in_use).count();
@@ -126,6 +180,8 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
         w.serialize(r)?;
     }
     ssmbench::manifest::write_atomic(&path, &w.into_inner()?)?;
+    // The finished rows are in `selftest.csv` now; a missing file is fine (nothing was kept).
+    let _ = std::fs::remove_file(&partial_rows);
     println!("{}", table::selftest(&rows));
     let compared = rows.iter().filter(|r| !r.pass && !r.in_use).count();
     println!(
@@ -138,4 +194,43 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(n: usize) -> Check {
+        Check {
+            check: "scan".into(),
+            variant: "chunks=auto".into(),
+            n,
+            channels: 4,
+            quantity: "output".into(),
+            rel_err: 1e-7,
+            max_abs_err: 1e-7,
+            tol: 1e-5,
+            pass: true,
+            fast_ms: 0.1,
+            reference_ms: 1.0,
+            in_use: true,
+        }
+    }
+
+    #[test]
+    fn rows_are_on_disk_as_soon_as_each_check_ends() {
+        let dir = std::env::temp_dir().join(format!("ssmbench-partial-{}", std::process::id()));
+        let path = dir.join("selftest").join("selftest.partial.csv");
+        let mut kept = PartialRows::new(path.clone());
+        kept.push(&row(1));
+        kept.push(&row(7));
+        // Read while the writer is still open, as after a run killed mid-way.
+        let rows: Vec<Check> = csv::Reader::from_path(&path)
+            .unwrap()
+            .deserialize()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows, vec![row(1), row(7)]);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
