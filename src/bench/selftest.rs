@@ -44,6 +44,33 @@ pub struct Check {
     pub in_use: bool,
 }
 
+impl Check {
+    /// A timing row: `ms`, the median of a fast path's synchronised calls, with no reference to
+    /// compare (errors NaN, always passing).
+    pub fn timing(
+        check: &str,
+        variant: &str,
+        (n, channels): (usize, usize),
+        ms: f64,
+        in_use: bool,
+    ) -> Self {
+        Self {
+            check: check.into(),
+            variant: variant.into(),
+            n,
+            channels,
+            quantity: "median_ms".into(),
+            rel_err: f64::NAN,
+            max_abs_err: f64::NAN,
+            tol: f64::NAN,
+            pass: true,
+            fast_ms: ms,
+            reference_ms: f64::NAN,
+            in_use,
+        }
+    }
+}
+
 /// Variants measured for comparison only (see [`Check::in_use`]).
 pub const COMPARISON_ONLY: &[&str] = &[
     "burn-default",
@@ -435,20 +462,13 @@ pub fn run<P: Platform>(
             let _ = B::<P>::selective_scan(inputs.clone());
             let (ms, _) =
                 super::timing::median_ms(platform, 10, || B::<P>::selective_scan(inputs.clone()));
-            rec.add(Check {
-                check: "scan_timing".into(),
-                variant: name.into(),
-                n,
-                channels: 1024,
-                quantity: "median_ms".into(),
-                rel_err: f64::NAN,
-                max_abs_err: f64::NAN,
-                tol: f64::NAN,
-                pass: true,
-                fast_ms: ms,
-                reference_ms: f64::NAN,
-                in_use: name.ends_with("auto"),
-            });
+            rec.add(Check::timing(
+                "scan_timing",
+                name,
+                (n, 1024),
+                ms,
+                name.ends_with("auto"),
+            ));
         }
     }
     if let Some(&(_, restore)) = scan_variants.last() {

@@ -112,19 +112,12 @@ pub(super) fn time_low_rank<P: Platform>(
         (MATMUL_THEN_SCAN, median_ms(platform, 10, unfused).0, false),
     ];
     for (variant, ms, in_use) in timed {
-        rec.add(Check {
-            check: "scan_dt_timing".into(),
-            variant: variant.into(),
-            n,
-            channels: 1024,
-            quantity: "median_ms".into(),
-            rel_err: f64::NAN,
-            max_abs_err: f64::NAN,
-            tol: f64::NAN,
-            pass: true,
-            fast_ms: ms,
-            reference_ms: f64::NAN,
+        rec.add(Check::timing(
+            "scan_dt_timing",
+            variant,
+            (n, 1024),
+            ms,
             in_use,
-        });
+        ));
     }
 }
