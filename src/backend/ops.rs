@@ -19,7 +19,7 @@ use crate::model::mamba::scan::{
     scan_reference_backward,
 };
 use crate::model::{
-    layers::rms_norm_reference,
+    layers::{rms_norm_reference, rows_times},
     llama::{causal_softmax_reference, swiglu_reference},
 };
 
@@ -66,9 +66,7 @@ pub trait SsmBackend: Backend {
         inputs: ScanInputs<Self>,
         dt_weight: Tensor<Self, 2>,
     ) -> ScanOutput<Self> {
-        let (batch, len, d_inner, _) = inputs.dims();
-        let delta = Self::matmul_fp32(Self::flatten_rows(inputs.delta), dt_weight.transpose())
-            .reshape([batch, len, d_inner]);
+        let delta = rows_times(inputs.delta.clone(), dt_weight);
         Self::selective_scan(ScanInputs { delta, ..inputs })
     }
 

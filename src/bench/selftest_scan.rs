@@ -8,7 +8,10 @@ use super::{
 };
 use crate::{
     backend::{Platform, SsmBackend},
-    model::mamba::scan::{ScanInputs, scan_reference},
+    model::{
+        layers::rows_times,
+        mamba::scan::{ScanInputs, scan_reference},
+    },
 };
 
 /// The paper's Mamba: `dt_rank` = ⌈d_model / 16⌉ = 32.
@@ -32,8 +35,7 @@ fn low_rank_inputs<B: SsmBackend>(
     let low = B::column_view(wide, 0..RANK);
     // Δ_raw with about the plain inputs' spread (σ 0.5).
     let w = randn::<B, 2>(seed, "dt_w", [ch, RANK], 0.5 / (RANK as f64).sqrt(), device);
-    let delta =
-        B::matmul_fp32(B::flatten_rows(low.clone()), w.clone().transpose()).reshape([1, n, ch]);
+    let delta = rows_times(low.clone(), w.clone());
     let formed = ScanInputs {
         delta,
         ..plain.clone()
@@ -95,14 +97,8 @@ pub(super) fn time_low_rank<P: Platform>(
     let (inputs, w, _) = low_rank_inputs::<B<P>>(seed, n, 1024, &platform.device());
     let fused = || B::<P>::selective_scan_low_rank(inputs.clone(), w.clone());
     let unfused = || {
-        let (batch, len, d_inner, _) = inputs.dims();
-        let delta = B::<P>::matmul_fp32(
-            B::<P>::flatten_rows(inputs.delta.clone()),
-            w.clone().transpose(),
-        )
-        .reshape([batch, len, d_inner]);
         B::<P>::selective_scan(ScanInputs {
-            delta,
+            delta: rows_times(inputs.delta.clone(), w.clone()),
             ..inputs.clone()
         })
     };

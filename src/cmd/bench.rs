@@ -82,7 +82,7 @@ fn print_breakdown(rows: &[ssmbench::bench::breakdown::BreakdownRow]) {
                 ]
             })
             .collect();
-        let clock = if first.clock == "cuda-events" {
+        let clock = if first.clock == ssmbench::backend::ClockMethod::DeviceEvents.as_str() {
             "a CUDA event"
         } else {
             "a sync"

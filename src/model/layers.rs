@@ -88,11 +88,13 @@ impl<B: SsmBackend> Linear<B> {
     }
 }
 
-/// `x · weightᵀ` over the last axis, every leading axis flattened into the rows of one matmul.
+/// `x · weightᵀ` over the last axis, every leading axis flattened into the rows of one matmul
+/// ([`SsmBackend::matmul_fp32`]): a bias-free [`Linear`]'s forward, and Mamba's `dt_proj`
+/// where the backend does not fuse it into the scan.
 ///
 /// # Shapes
 /// `x: [.., d_in]`, `weight: [d_out, d_in]` → `[.., d_out]`
-fn rows_times<B: SsmBackend, const D: usize>(
+pub fn rows_times<B: SsmBackend, const D: usize>(
     x: Tensor<B, D>,
     weight: Tensor<B, 2>,
 ) -> Tensor<B, D> {

@@ -14,8 +14,11 @@ use cubecl::{CubeCount, CubeDim, cuda::CudaRuntime};
 
 use super::{empty_like, raw, require_32bit, unit_last, wrap};
 use crate::{
-    backend::{CudaBackend, SsmBackend},
-    model::mamba::scan::{ScanGrads, ScanInputs, ScanOutput},
+    backend::CudaBackend,
+    model::{
+        layers::rows_times,
+        mamba::scan::{ScanGrads, ScanInputs, ScanOutput},
+    },
 };
 
 type T<const D: usize> = Tensor<CudaBackend, D>;
@@ -89,11 +92,7 @@ pub fn forward_low_rank(x: ScanInputs<CudaBackend>, dt_weight: T<2>) -> ScanOutp
         "dt_proj's weight is [d_inner, rank]: {out} rows for {d_inner} channels"
     );
     if chunks_for(batch, len, d_inner) <= 1 || rank == 0 || rank % 4 != 0 {
-        let delta = <CudaBackend as SsmBackend>::matmul_fp32(
-            <CudaBackend as SsmBackend>::flatten_rows(x.delta),
-            dt_weight.transpose(),
-        )
-        .reshape([batch, len, d_inner]);
+        let delta = rows_times(x.delta.clone(), dt_weight);
         return forward(ScanInputs { delta, ..x });
     }
     run(x, Some(dt_weight))
