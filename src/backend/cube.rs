@@ -25,11 +25,11 @@ impl SsmBackend for CudaBackend {
         kernels::scan::forward(inputs)
     }
 
-    fn selective_scan_low_rank(
+    fn selective_scan_mamba(
         inputs: ScanInputs<Self>,
         dt_weight: Tensor<Self, 2>,
     ) -> ScanOutput<Self> {
-        kernels::scan::forward_low_rank(inputs, dt_weight)
+        kernels::scan::forward_mamba(inputs, dt_weight)
     }
 
     fn selective_scan_backward(

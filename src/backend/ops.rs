@@ -57,17 +57,20 @@ pub trait SsmBackend: Backend {
         scan_reference(inputs)
     }
 
-    /// The selective scan with Δ_raw in low rank, as Mamba computes it: `inputs.delta` holds
-    /// `dt_proj`'s input `[batch, len, dt_rank]` (not Δ_raw) and Δ_raw = `inputs.delta ·
-    /// dt_weightᵀ`, `dt_weight` being `dt_proj`'s weight `[d_inner, dt_rank]`. The default forms
-    /// Δ_raw with [`SsmBackend::matmul_fp32`] and runs [`SsmBackend::selective_scan`]; the CUDA
-    /// backend forms it inside the fused scan instead, never writing it to device memory.
-    fn selective_scan_low_rank(
+    /// The selective scan in Mamba's own parameterisation, as the mixer calls it: `inputs.delta`
+    /// holds `dt_proj`'s input `[batch, len, dt_rank]` (not Δ_raw) and `inputs.a` holds A_log
+    /// (not A), so that Δ_raw = `inputs.delta · dt_weightᵀ` (`dt_weight` being `dt_proj`'s
+    /// weight `[d_inner, dt_rank]`) and A = −exp(A_log). The default forms both with tensor ops
+    /// ([`SsmBackend::matmul_fp32`] for Δ_raw) and runs [`SsmBackend::selective_scan`], so
+    /// autodiff sees the same ops as before; the CUDA backend forms them inside the fused scan
+    /// instead, never writing Δ_raw to device memory and launching nothing for A.
+    fn selective_scan_mamba(
         inputs: ScanInputs<Self>,
         dt_weight: Tensor<Self, 2>,
     ) -> ScanOutput<Self> {
         let delta = rows_times(inputs.delta.clone(), dt_weight);
-        Self::selective_scan(ScanInputs { delta, ..inputs })
+        let a = inputs.a.clone().exp().neg();
+        Self::selective_scan(ScanInputs { delta, a, ..inputs })
     }
 
     /// Gradients of the selective scan, given ∂loss/∂out.

@@ -1,6 +1,7 @@
-//! `selftest`'s checks of the selective scan with Δ_raw in low rank, as Mamba runs it
-//! ([`SsmBackend::selective_scan_low_rank`]: `dt_proj` fused into the scan on CUDA), beside the
-//! plain scan's checks in [`super::selftest`].
+//! `selftest`'s checks of the selective scan in Mamba's parameterisation, Δ_raw in low rank and
+//! A as A_log, as the model runs it ([`SsmBackend::selective_scan_mamba`]: `dt_proj` and
+//! A = −exp(A_log) formed inside the scan on CUDA), beside the plain scan's checks in
+//! [`super::selftest`].
 
 use super::{
     selftest::{Check, Recorder, host, randn, random_scan_inputs},
@@ -16,14 +17,18 @@ use crate::{
 
 /// The paper's Mamba: `dt_rank` = ⌈d_model / 16⌉ = 32.
 const RANK: usize = 32;
-/// Variant of the checks and the timing row of the low-rank path.
+/// Variant of the checks and the timing row of Mamba's path (named when only Δ was formed in
+/// the scan; A_log has joined it since).
 pub const LOW_RANK: &str = "low-rank-dt";
-/// Variant of the timing row of `dt_proj`'s FP32 matmul followed by the plain scan.
+/// Variant of the timing row of `dt_proj`'s FP32 matmul and A = −exp(A_log) by tensor ops,
+/// followed by the plain scan.
 pub const MATMUL_THEN_SCAN: &str = "dt_proj-matmul+scan";
 
-/// The scan's inputs with `delta` replaced by a low-rank factor (a column view of a wider
-/// tensor, as `x_proj`'s output is in the model), the `[d_inner, rank]` weight, and Δ_raw
-/// formed from them by the strict-FP32 matmul (itself checked against f64 by the matmul rows).
+/// The scan's inputs in Mamba's parameterisation: `delta` replaced by a low-rank factor (a
+/// column view of a wider tensor, as `x_proj`'s output is in the model) and `a` by A_log; the
+/// `[d_inner, rank]` weight; and the plain inputs they stand for, Δ_raw formed by the
+/// strict-FP32 matmul (itself checked against f64 by the matmul rows) and A = −exp(A_log) by
+/// tensor ops.
 fn low_rank_inputs<B: SsmBackend>(
     seed: u64,
     n: usize,
@@ -36,13 +41,16 @@ fn low_rank_inputs<B: SsmBackend>(
     // Δ_raw with about the plain inputs' spread (σ 0.5).
     let w = randn::<B, 2>(seed, "dt_w", [ch, RANK], 0.5 / (RANK as f64).sqrt(), device);
     let delta = rows_times(low.clone(), w.clone());
+    let a_log = plain.a.clone().neg().log();
     let formed = ScanInputs {
         delta,
+        a: a_log.clone().exp().neg(),
         ..plain.clone()
     };
     (
         ScanInputs {
             delta: low,
+            a: a_log,
             ..plain
         },
         w,
@@ -50,7 +58,7 @@ fn low_rank_inputs<B: SsmBackend>(
     )
 }
 
-/// Output and final state of the low-rank path against the reference scan on Δ_raw formed
+/// Output and final state of Mamba's path against the reference scan on Δ_raw and A formed
 /// first, at one length and channel count.
 pub(super) fn check_low_rank<P: Platform>(
     platform: &P,
@@ -62,9 +70,9 @@ pub(super) fn check_low_rank<P: Platform>(
     rec.say(&format!("scan with low-rank Δ n={n} channels={ch}"));
     let (inputs, w, formed) = low_rank_inputs::<B<P>>(seed, n, ch, &platform.device());
     let (tr, slow) = time_ms(platform, || scan_reference(formed.clone()));
-    let _ = B::<P>::selective_scan_low_rank(inputs.clone(), w.clone());
+    let _ = B::<P>::selective_scan_mamba(inputs.clone(), w.clone());
     let (tf, fast) = time_ms(platform, || {
-        B::<P>::selective_scan_low_rank(inputs.clone(), w.clone())
+        B::<P>::selective_scan_mamba(inputs.clone(), w.clone())
     });
     for (quantity, f, s) in [
         ("output", fast.y, slow.y),
@@ -84,8 +92,8 @@ pub(super) fn check_low_rank<P: Platform>(
     }
 }
 
-/// The low-rank path against `dt_proj`'s matmul followed by the plain scan, 1,024 channels,
-/// median of ten calls after a warm-up, each device synchronised.
+/// Mamba's path against `dt_proj`'s matmul and A's tensor ops followed by the plain scan, 1,024
+/// channels, median of ten calls after a warm-up, each device synchronised.
 pub(super) fn time_low_rank<P: Platform>(
     platform: &P,
     rec: &mut Recorder<'_>,
@@ -95,10 +103,11 @@ pub(super) fn time_low_rank<P: Platform>(
     type B<P> = <P as Platform>::B;
     rec.say(&format!("scan timing, low-rank Δ n={n}"));
     let (inputs, w, _) = low_rank_inputs::<B<P>>(seed, n, 1024, &platform.device());
-    let fused = || B::<P>::selective_scan_low_rank(inputs.clone(), w.clone());
+    let fused = || B::<P>::selective_scan_mamba(inputs.clone(), w.clone());
     let unfused = || {
         B::<P>::selective_scan(ScanInputs {
             delta: rows_times(inputs.delta.clone(), w.clone()),
+            a: inputs.a.clone().exp().neg(),
             ..inputs.clone()
         })
     };

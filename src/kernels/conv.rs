@@ -9,6 +9,19 @@
 //! first half of `in_proj`'s output, which would otherwise be copied out first. The tensor-op
 //! reference is `crate::model::mamba::scan::causal_conv1d_silu_reference` (K shifted slices,
 //! K + 2 kernels).
+//!
+//! Tried and not kept (Nsight Compute, Mamba's forward at N = 8,192, H200; this kernel moves
+//! its 64 MB per launch in 19.6 µs, ≈ 3.3 TB/s, already):
+//! - four neighbouring channels per thread, every read and write a 128-bit vector (a quarter
+//!   of the load and store instructions, the same arithmetic): 24.2 µs per launch;
+//! - the conv and `x_proj` (`[N, 1,024] · [1,024, 64]`, 47–50 µs per layer in cuBLAS, whose
+//!   64-column tiles leave SMs idle) in one kernel: a cube of 128 threads took 32 positions,
+//!   computed the conv of 128 channels at a time into shared memory beside the same slice of
+//!   `x_proj`'s weight, and accumulated 4 × 4 outputs per thread. Correct (the self-check
+//!   within 1e-6), but 76.9 µs per layer against 19.5 + ≈ 50, and Mamba's forward 12.03 /
+//!   12.07 ms against 12.00 in alternating processes: 256 cubes of 4 warps hid neither the
+//!   conv's loads nor the shared-memory reads, and a GEMM that beats cuBLAS there needs the
+//!   pipelining of [`super::matmul_double`] and more.
 
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, prelude::*};

@@ -12,7 +12,8 @@
 //! first use of each problem shape every candidate is checked against sampled entries of the
 //! product computed in f64 on the host ([`super::matmul_referee`]; a candidate that disagrees is
 //! rejected, and a shape no candidate gets right is an error, never a silent fallback), and the
-//! agreeing ones are timed (device synchronised, three runs after one warm-up) and the fastest
+//! agreeing ones are timed (device synchronised, three runs after one warm-up; those within
+//! 1.5× of the fastest a second time, in reverse order, keeping the lower time) and the fastest
 //! kept; the choices are recorded with the results. The first forward of every benchmark
 //! configuration is a discarded warm-up, so tuning never lands in a timed run.
 //!
@@ -272,13 +273,14 @@ fn tune<const D: usize>(
     out: &Cube,
     allow_cublas: bool,
 ) -> (Option<usize>, String) {
-    let mut best: Option<(f64, usize)> = None;
+    // (candidate, ms) of every candidate that agreed with the f64 sample.
+    let mut timed: Vec<(usize, f64)> = Vec::new();
     let mut report = Vec::new();
     let exact = matmul_referee::sample::<D>(lhs, rhs);
     let all = candidates();
     let cubek_now = cubek_first(lhs.meta.shape(), rhs.meta.shape());
     for first_round in [true, false] {
-        if !first_round && best.is_some() {
+        if !first_round && !timed.is_empty() {
             break;
         }
         for (i, s) in all.iter().enumerate() {
@@ -291,22 +293,45 @@ fn tune<const D: usize>(
             match try_candidate::<D>(s, lhs, rhs, out, &exact) {
                 Ok((ms, line)) => {
                     report.push(format!("{s}: {line}"));
-                    if best.is_none_or(|(b, _)| ms < b) {
-                        best = Some((ms, i));
-                    }
+                    timed.push((i, ms));
                 }
                 Err(line) => report.push(format!("{s}: {line}")),
             }
         }
     }
-    if best.is_some() && !cubek_now {
+    // The contenders are timed a second time, in the reverse order, and keep the lower of
+    // their two times: a candidate's first timing can land on a device that has just been idle
+    // (cuBLAS's first product waits ~0.3 s for its handle), and once that tipped `in_proj`
+    // from cuBLAS (0.39 ms) to ssmbench's vec4 kernel (0.43 ms; 0.47 timed for cuBLAS), which
+    // cost Mamba's forward at N = 8,192 0.4 ms (H200).
+    let fastest = timed
+        .iter()
+        .map(|&(_, ms)| ms)
+        .fold(f64::INFINITY, f64::min);
+    for (i, ms) in timed.iter_mut().rev() {
+        if *ms <= RETIME_WITHIN * fastest
+            && let Some(again) = time_runs(&all[*i], lhs, rhs, out)
+        {
+            report.push(format!("{}: again {again:.3} ms", all[*i]));
+            *ms = ms.min(again);
+        }
+    }
+    if !timed.is_empty() && !cubek_now {
         report.push("cubek's unit kernels: not tried (not a matrix–vector product)".into());
     }
-    (best.map(|(_, i)| i), report.join(", "))
+    // The first of equally fast candidates wins (`min_by` keeps the first minimum).
+    let best = timed
+        .iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|&(i, _)| i);
+    (best, report.join(", "))
 }
 
+/// Candidates within this factor of the fastest first timing are timed again.
+const RETIME_WITHIN: f64 = 1.5;
+
 /// Launches one candidate (its first launch compiles it), checks it against the f64 sample and
-/// times three more runs; the mean ms and a report line, or why it was rejected.
+/// times it ([`time_runs`]); the ms and a report line, or why it was rejected.
 fn try_candidate<const D: usize>(
     s: &Candidate,
     lhs: &Cube,
@@ -336,18 +361,26 @@ fn try_candidate<const D: usize>(
     if dev.is_nan() || dev > AGREEMENT {
         return Err(format!("REJECTED, deviates {dev:.1e} from the f64 product"));
     }
-    let start = Instant::now();
-    for _ in 0..3 {
-        let _ = launch(s, lhs.clone(), rhs.clone(), out.clone());
-    }
-    if !sync(out) {
-        return Err("REJECTED, the device reported an error".into());
-    }
-    let ms = start.elapsed().as_secs_f64() * 1e3 / 3.0;
+    let ms = time_runs(s, lhs, rhs, out).ok_or("REJECTED, the device reported an error")?;
     Ok((
         ms,
         format!("{ms:.3} ms (deviation {dev:.0e}; first launch {first_s:.2} s)"),
     ))
+}
+
+/// Mean ms of three back-to-back runs of a candidate that has run before, after one untimed
+/// run (the device synchronised before and after the three); `None` if the device reported an
+/// error.
+fn time_runs(s: &Candidate, lhs: &Cube, rhs: &Cube, out: &Cube) -> Option<f64> {
+    let _ = launch(s, lhs.clone(), rhs.clone(), out.clone());
+    if !sync(out) {
+        return None;
+    }
+    let start = Instant::now();
+    for _ in 0..3 {
+        let _ = launch(s, lhs.clone(), rhs.clone(), out.clone());
+    }
+    sync(out).then(|| start.elapsed().as_secs_f64() * 1e3 / 3.0)
 }
 
 thread_local! {

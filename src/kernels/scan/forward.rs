@@ -85,12 +85,23 @@
 //!    the compiler folds): one multiply fewer per (step, state); the output gate's division is
 //!    `__fdividef` (`AllowReciprocal`). The scan's stage went 1.38 → 1.32 ms per forward, the
 //!    self-check's scan at 65,536 1.150 → 1.099 ms.
-//! 2. `dt_proj` inside the summary pass ([`super::forward_low_rank`]): the low-rank rows (32
+//! 2. `dt_proj` inside the summary pass ([`super::forward_mamba`]): the low-rank rows (32
 //!    columns of `x_proj`'s output) staged in shared memory like B, a channel's 32 weights in
 //!    registers, Δ_raw summed in four partial sums, so `dt_proj`'s `[N, 1,024]` output is never
 //!    written and its launch is gone. `x_proj, dt_proj` + scan went 0.59 + 1.32 → 0.38 + 1.48
 //!    ms per forward; the self-check timed it equal to `dt_proj`'s matmul plus the scan at
 //!    8,192 (0.260 ms each) and 1.237 against 1.289 ms at 65,536.
+//!
+//! Mamba's A = −exp(A_log) is also formed in the kernels ([`a_log2e`], when they load A):
+//! before, the mixer launched Burn's `exp` and `neg` on the `[1,024, 16]` A_log of every layer,
+//! two launches of 2.4 µs each (Nsight Compute, H200) plus their gaps, 16 per forward. Mamba's
+//! forward at 8,192, timed in alternating processes on one H200 against the build before:
+//! 11.89 / 11.98 ms against 12.00 / 12.02 / 12.05 (with the product tuner's choices equal).
+//!
+//! Tried and not kept: the combine pass with four threads per (channel, state), each composing
+//! a quarter of the chunks' maps h ↦ exp(A ΣΔ) h + summary and handing it to the next through
+//! shared memory (four times the threads, a quarter of each dependent chain): 8.0 µs per launch
+//! against 8.5 in Nsight Compute at N = 8,192, within the forward's spread between processes.
 //!
 //! Both kernels are launched unchecked: every global index is bounded by the guards on the
 //! channel (`ch < d_inner`) and the time range (`t < len`).
@@ -151,6 +162,18 @@ fn stage_rows<F: Float>(
 
 /// log₂(e): the kernels keep A · log₂(e) per state and take Ā = 2^(Δ · A log₂ e) ([`exp2`]).
 const LOG2_E: f32 = std::f32::consts::LOG2_E;
+
+/// A · log₂ e of entry `i` of `a`, which holds A, or with `a_is_log` Mamba's A_log (A =
+/// −exp(A_log), formed here rather than by two tensor-op launches per layer before the scan).
+#[cube]
+fn a_log2e<F: Float>(a: &Tensor<F>, i: usize, #[comptime] a_is_log: bool) -> F {
+    let v = a[i];
+    let mut av = v * F::new(LOG2_E);
+    if a_is_log {
+        av = -F::exp(v) * F::new(LOG2_E);
+    }
+    av
+}
 
 /// 2^x, compiled (fast math) to `__powf(2, x)`, whose log₂ 2 the compiler folds away: one
 /// multiply fewer than `exp(x)` = `__expf(x)` = 2^(x · log₂ e) where the caller can fold log₂ e
@@ -243,7 +266,7 @@ pub(crate) fn scan_chunk_summary<F: Float>(
     delta: &Tensor<F>,
     dt_w: &Tensor<F>, // [d_inner, rank] (`dt_proj`'s weight); unread when rank = 0
     delta_bias: &Tensor<F>, // [d_inner]
-    a: &Tensor<F>,    // [d_inner, d_state]
+    a: &Tensor<F>,    // [d_inner, d_state]: A, or A_log with `a_is_log`
     bm: &Tensor<F>,   // [batch, len, d_state], unit stride along d_state
     chunk_state: &mut Tensor<F>, // [batch, chunks, d_state, d_inner]
     chunk_dsum: &mut Tensor<F>, // [batch, chunks, d_inner]
@@ -251,6 +274,7 @@ pub(crate) fn scan_chunk_summary<F: Float>(
     chunk_len: u32,
     #[comptime] d_state: usize,
     #[comptime] rank: usize,
+    #[comptime] a_is_log: bool,
 ) {
     let len = u.shape(1);
     let d_inner = u.shape(2);
@@ -276,7 +300,7 @@ pub(crate) fn scan_chunk_summary<F: Float>(
     #[unroll]
     for s in 0..d_state {
         h[s] = F::new(0.0);
-        av[s] = a[ch * d_state + s] * F::new(LOG2_E);
+        av[s] = a_log2e::<F>(a, ch * d_state + s, a_is_log);
     }
     let bias = delta_bias[ch];
     let mut dsum = F::new(0.0);
@@ -374,11 +398,12 @@ pub(crate) fn scan_chunk_summary<F: Float>(
     fast_math = FastMath::ReducedPrecision | FastMath::NotNaN | FastMath::NotInf
 )]
 pub(crate) fn scan_chunk_combine<F: Float>(
-    a: &Tensor<F>,               // [d_inner, d_state]
+    a: &Tensor<F>,               // [d_inner, d_state]: A, or A_log with `a_is_log`
     chunk_state: &mut Tensor<F>, // [batch, chunks, d_state, d_inner]: final → entering states
     chunk_dsum: &Tensor<F>,      // [batch, chunks, d_inner]
     chunks: u32,
     #[comptime] d_state: usize,
+    #[comptime] a_is_log: bool,
 ) {
     let d_inner = a.shape(0);
     let i = (CUBE_POS_X * CUBE_DIM_X + UNIT_POS_X) as usize;
@@ -389,7 +414,7 @@ pub(crate) fn scan_chunk_combine<F: Float>(
     let ch = i % d_inner;
     let batch = CUBE_POS_Z as usize;
     let chunks = chunks as usize;
-    let av = a[ch * d_state + s] * F::new(LOG2_E);
+    let av = a_log2e::<F>(a, ch * d_state + s, a_is_log);
     let mut h = F::new(0.0);
     // The summaries are read GROUP chunks at a time, all requested before any is used: the
     // compiler cannot move a load above the previous chunk's store into the same buffer, so
@@ -433,7 +458,7 @@ pub(crate) fn scan_chunk_output<F: Float>(
     u: &Tensor<F>,
     delta: &Tensor<F>,
     delta_bias: &Tensor<F>,
-    a: &Tensor<F>,
+    a: &Tensor<F>, // [d_inner, d_state]: A, or A_log with `a_is_log`
     bm: &Tensor<F>,
     cm: &Tensor<F>,             // [batch, len, d_state], unit stride along d_state
     dskip: &Tensor<F>,          // [d_inner]
@@ -445,6 +470,7 @@ pub(crate) fn scan_chunk_output<F: Float>(
     #[comptime] d_state: usize,
     // `delta` is Δ itself, written by `scan_chunk_summary`, not Δ before bias and softplus.
     #[comptime] delta_is_dt: bool,
+    #[comptime] a_is_log: bool,
 ) {
     let len = u.shape(1);
     let d_inner = u.shape(2);
@@ -472,7 +498,7 @@ pub(crate) fn scan_chunk_output<F: Float>(
         if chunks > 1 {
             h[s] = chunk_state[base + s * d_inner];
         }
-        av[s] = a[ch * d_state + s] * F::new(LOG2_E);
+        av[s] = a_log2e::<F>(a, ch * d_state + s, a_is_log);
     }
 
     let bias = delta_bias[ch];

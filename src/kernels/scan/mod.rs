@@ -77,14 +77,16 @@ pub fn forward(x: ScanInputs<CudaBackend>) -> ScanOutput<CudaBackend> {
     run(x, None)
 }
 
-/// The fused forward with Δ_raw in low rank: `x.delta` holds Mamba's `dt_proj` input
-/// `[batch, len, rank]` and Δ_raw = `x.delta · dt_weightᵀ` (`dt_weight`: `[d_inner, rank]`).
+/// The fused forward in Mamba's parameterisation (`SsmBackend::selective_scan_mamba`): `x.delta`
+/// holds `dt_proj`'s input `[batch, len, rank]`, Δ_raw = `x.delta · dt_weightᵀ` (`dt_weight`:
+/// `[d_inner, rank]`), and `x.a` holds A_log, A = −exp(A_log).
 ///
 /// With time chunks the summary pass forms each Δ_raw itself from the staged factor rows and
 /// the channel's weights in registers, so `dt_proj`'s `[len, d_inner]` output is never written
-/// (the output pass reads Δ from the summary pass as always). With one chunk there is no
-/// summary pass, so Δ_raw is formed first by the FP32 matmul and the plain forward runs.
-pub fn forward_low_rank(x: ScanInputs<CudaBackend>, dt_weight: T<2>) -> ScanOutput<CudaBackend> {
+/// (the output pass reads Δ from the summary pass as always), and every pass forms its A · log₂ e
+/// from A_log when it loads it (two small launches per layer fewer). With one chunk there is no
+/// summary pass, so Δ_raw and A are formed first with tensor ops and the plain forward runs.
+pub fn forward_mamba(x: ScanInputs<CudaBackend>, dt_weight: T<2>) -> ScanOutput<CudaBackend> {
     let (batch, len, d_inner, _) = x.dims();
     let [out, rank] = dt_weight.dims();
     assert_eq!(
@@ -93,12 +95,14 @@ pub fn forward_low_rank(x: ScanInputs<CudaBackend>, dt_weight: T<2>) -> ScanOutp
     );
     if chunks_for(batch, len, d_inner) <= 1 || rank == 0 || rank % 4 != 0 {
         let delta = rows_times(x.delta.clone(), dt_weight);
-        return forward(ScanInputs { delta, ..x });
+        let a = x.a.clone().exp().neg();
+        return forward(ScanInputs { delta, a, ..x });
     }
     run(x, Some(dt_weight))
 }
 
-/// Launches the passes; `dt_weight` is `Some` for a low-rank Δ_raw (then with chunks > 1).
+/// Launches the passes; `dt_weight` is `Some` in Mamba's parameterisation (low-rank Δ_raw and
+/// A_log in `x.a`, then with chunks > 1), `None` for the plain scan.
 fn run(x: ScanInputs<CudaBackend>, dt_weight: Option<T<2>>) -> ScanOutput<CudaBackend> {
     let (batch, len, d_inner, d_state) = x.dims();
     assert!(
@@ -110,6 +114,8 @@ fn run(x: ScanInputs<CudaBackend>, dt_weight: Option<T<2>>) -> ScanOutput<CudaBa
     let chunks = len.div_ceil(chunk_len).max(1);
     // B, C and z as views (see `forward`'s module docs); the rest densely packed.
     let rank = dt_weight.as_ref().map_or(0, |w| w.dims()[1]);
+    // In Mamba's parameterisation `a` is A_log, and each pass forms A from it.
+    let a_is_log = dt_weight.is_some();
     let (u, delta, bias, a, b, c, d, z) = (
         raw(x.u),
         // The low-rank factor is a column view of `x_proj`'s output, read through its strides.
@@ -165,6 +171,7 @@ fn run(x: ScanInputs<CudaBackend>, dt_weight: Option<T<2>>) -> ScanOutput<CudaBa
                 chunk_len as u32,
                 d_state,
                 rank,
+                a_is_log,
             );
             forward::scan_chunk_combine::launch_unchecked::<f32, CudaRuntime>(
                 &client,
@@ -179,6 +186,7 @@ fn run(x: ScanInputs<CudaBackend>, dt_weight: Option<T<2>>) -> ScanOutput<CudaBa
                 dsum.into_tensor_arg(),
                 chunks as u32,
                 d_state,
+                a_is_log,
             );
         }
         states
@@ -205,6 +213,7 @@ fn run(x: ScanInputs<CudaBackend>, dt_weight: Option<T<2>>) -> ScanOutput<CudaBa
             chunk_len as u32,
             d_state,
             dts.is_some(),
+            a_is_log,
         );
     }
     ScanOutput {

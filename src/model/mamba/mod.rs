@@ -235,14 +235,14 @@ impl<B: SsmBackend> Mixer<B> {
         let b = B::column_view(sel.clone(), r..r + n);
         let c = B::column_view(sel.clone(), r + n..r + 2 * n);
         mark("x_proj");
-        // `dt_proj` (Δ_raw = low · Wᵀ, its bias applied in the scan) runs inside the scan where
-        // the backend fuses it.
-        let out = B::selective_scan_low_rank(
+        // `dt_proj` (Δ_raw = low · Wᵀ, its bias applied in the scan) and A = −exp(A_log) are
+        // formed inside the scan where the backend fuses them.
+        let out = B::selective_scan_mamba(
             ScanInputs {
                 u,
                 delta: B::column_view(sel, 0..r),
                 delta_bias: self.dt_bias.val(),
-                a: self.a_log.val().exp().neg(),
+                a: self.a_log.val(),
                 b,
                 c,
                 d: self.d.val(),
