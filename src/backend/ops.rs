@@ -19,7 +19,7 @@ use crate::model::mamba::scan::{
     scan_reference_backward,
 };
 use crate::model::{
-    layers::{rms_norm_reference, rows_times},
+    layers::rms_norm_reference,
     llama::{causal_softmax_reference, swiglu_reference},
 };
 
@@ -68,9 +68,7 @@ pub trait SsmBackend: Backend {
         inputs: ScanInputs<Self>,
         dt_weight: Tensor<Self, 2>,
     ) -> ScanOutput<Self> {
-        let delta = rows_times(inputs.delta.clone(), dt_weight);
-        let a = inputs.a.clone().exp().neg();
-        Self::selective_scan(ScanInputs { delta, a, ..inputs })
+        Self::selective_scan(inputs.from_mamba(dt_weight))
     }
 
     /// Gradients of the selective scan, given ∂loss/∂out.

@@ -9,10 +9,7 @@ use super::{
 };
 use crate::{
     backend::{Platform, SsmBackend},
-    model::{
-        layers::rows_times,
-        mamba::scan::{ScanInputs, scan_reference},
-    },
+    model::mamba::scan::{ScanInputs, scan_reference},
 };
 
 /// The paper's Mamba: `dt_rank` = ⌈d_model / 16⌉ = 32.
@@ -40,22 +37,13 @@ fn low_rank_inputs<B: SsmBackend>(
     let low = B::column_view(wide, 0..RANK);
     // Δ_raw with about the plain inputs' spread (σ 0.5).
     let w = randn::<B, 2>(seed, "dt_w", [ch, RANK], 0.5 / (RANK as f64).sqrt(), device);
-    let delta = rows_times(low.clone(), w.clone());
-    let a_log = plain.a.clone().neg().log();
-    let formed = ScanInputs {
-        delta,
-        a: a_log.clone().exp().neg(),
-        ..plain.clone()
+    let mamba = ScanInputs {
+        delta: low,
+        a: plain.a.clone().neg().log(),
+        ..plain
     };
-    (
-        ScanInputs {
-            delta: low,
-            a: a_log,
-            ..plain
-        },
-        w,
-        formed,
-    )
+    let formed = mamba.clone().from_mamba(w.clone());
+    (mamba, w, formed)
 }
 
 /// Output and final state of Mamba's path against the reference scan on Δ_raw and A formed
@@ -104,13 +92,7 @@ pub(super) fn time_low_rank<P: Platform>(
     rec.say(&format!("scan timing, low-rank Δ n={n}"));
     let (inputs, w, _) = low_rank_inputs::<B<P>>(seed, n, 1024, &platform.device());
     let fused = || B::<P>::selective_scan_mamba(inputs.clone(), w.clone());
-    let unfused = || {
-        B::<P>::selective_scan(ScanInputs {
-            delta: rows_times(inputs.delta.clone(), w.clone()),
-            a: inputs.a.clone().exp().neg(),
-            ..inputs.clone()
-        })
-    };
+    let unfused = || B::<P>::selective_scan(inputs.clone().from_mamba(w.clone()));
     let _ = (fused(), unfused());
     let timed = [
         (LOW_RANK, median_ms(platform, 10, fused).0, true),

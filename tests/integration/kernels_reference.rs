@@ -173,6 +173,37 @@ fn causal_softmax_reference_matches_a_host_softmax_over_the_past() {
 }
 
 #[test]
+fn mamba_parameterisation_forms_delta_from_its_factor_and_a_from_a_log() {
+    // What `SsmBackend::selective_scan_mamba` stands for: Δ_raw = low · Wᵀ, A = −exp(A_log).
+    let (len, ch, rank) = (4, 6, 3);
+    let mut x = random_scan_inputs::<Flex>(7, len, ch, 4, &Default::default());
+    x.delta = normal(8, "low", [1, len, rank]);
+    x.a = normal(9, "a_log", [ch, 4]);
+    let w = normal(10, "w", [ch, rank]);
+    let (low, a_log, hw) = (host(x.delta.clone()), host(x.a.clone()), host(w.clone()));
+    let formed = x.clone().from_mamba(w);
+    let (delta, a) = (host(formed.delta), host(formed.a));
+    for t in 0..len {
+        for c in 0..ch {
+            let want: f64 = (0..rank)
+                .map(|k| low[t * rank + k] as f64 * hw[c * rank + k] as f64)
+                .sum();
+            assert!((delta[t * ch + c] as f64 - want).abs() < 1e-5);
+        }
+    }
+    for (got, l) in a.iter().zip(&a_log) {
+        assert!((*got as f64 + (*l as f64).exp()).abs() < 1e-5 * (*l as f64).exp());
+    }
+    // Everything else passes through unchanged.
+    assert_eq!(host(formed.u), host(x.u.clone()));
+    assert_eq!(host(formed.b), host(x.b.clone()));
+    // And the default op is the plain scan on those inputs.
+    let via_op = <Flex as SsmBackend>::selective_scan_mamba(x.clone(), normal(10, "w", [ch, rank]));
+    let plain = scan_reference(x.from_mamba(normal(10, "w", [ch, rank])));
+    assert_eq!(host(via_op.y), host(plain.y));
+}
+
+#[test]
 fn rms_norm_reference_matches_a_host_rms_norm() {
     let (len, d, eps) = (3, 8, 1e-5);
     let x = normal(4, "x", [1, len, d]);

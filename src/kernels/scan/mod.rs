@@ -15,10 +15,7 @@ use cubecl::{CubeCount, CubeDim, cuda::CudaRuntime};
 use super::{empty_like, raw, require_32bit, unit_last, wrap};
 use crate::{
     backend::CudaBackend,
-    model::{
-        layers::rows_times,
-        mamba::scan::{ScanGrads, ScanInputs, ScanOutput},
-    },
+    model::mamba::scan::{ScanGrads, ScanInputs, ScanOutput},
 };
 
 type T<const D: usize> = Tensor<CudaBackend, D>;
@@ -94,9 +91,7 @@ pub fn forward_mamba(x: ScanInputs<CudaBackend>, dt_weight: T<2>) -> ScanOutput<
         "dt_proj's weight is [d_inner, rank]: {out} rows for {d_inner} channels"
     );
     if chunks_for(batch, len, d_inner) <= 1 || rank == 0 || rank % 4 != 0 {
-        let delta = rows_times(x.delta.clone(), dt_weight);
-        let a = x.a.clone().exp().neg();
-        return forward(ScanInputs { delta, a, ..x });
+        return forward(x.from_mamba(dt_weight));
     }
     run(x, Some(dt_weight))
 }

@@ -23,6 +23,8 @@
 
 use burn::tensor::{Tensor, activation, backend::Backend, s};
 
+use crate::{backend::SsmBackend, model::layers::rows_times};
+
 /// Everything the selective scan reads.
 ///
 /// # Shapes
@@ -71,6 +73,17 @@ impl<B: Backend> ScanInputs<B> {
     pub fn dims(&self) -> (usize, usize, usize, usize) {
         let [batch, len, d_inner] = self.u.dims();
         (batch, len, d_inner, self.a.dims()[1])
+    }
+}
+
+impl<B: SsmBackend> ScanInputs<B> {
+    /// The plain inputs that inputs in Mamba's parameterisation stand for (`delta` holding
+    /// `dt_proj`'s input and `a` holding A_log, see `SsmBackend::selective_scan_mamba`):
+    /// Δ_raw = `delta · dt_weightᵀ` by the FP32 matmul and A = −exp(A_log) by tensor ops.
+    pub fn from_mamba(self, dt_weight: Tensor<B, 2>) -> Self {
+        let delta = rows_times(self.delta.clone(), dt_weight);
+        let a = self.a.clone().exp().neg();
+        Self { delta, a, ..self }
     }
 }
 
