@@ -29,6 +29,11 @@ use crate::{
     provenance::{Provenance, now_utc},
 };
 
+/// The clock of breakdown rows recorded before they named one.
+fn host_sync() -> String {
+    ClockMethod::HostSync.as_str().into()
+}
+
 /// Observed (and unobserved) forwards per configuration.
 const RUNS: usize = 5;
 const WARMUP: usize = 2;
@@ -51,9 +56,9 @@ pub struct BreakdownRow {
     pub observed_total_ms: f64,
     /// Median of the unobserved forwards, ms (the sweep's protocol).
     pub forward_ms: f64,
-    /// How the stages were timed: `cuda-events` or `host-sync` ([`ClockMethod`]); empty in
-    /// rows written before the column existed, which were all `host-sync`.
-    #[serde(default)]
+    /// How the stages were timed: `cuda-events` or `host-sync` ([`ClockMethod`]); rows written
+    /// before the column existed were all `host-sync`, and read as such.
+    #[serde(default = "host_sync")]
     pub clock: String,
     pub device: String,
     pub driver: String,

@@ -8,7 +8,6 @@ use super::{
     context::PeerRow,
     format::{group, model_name, path_name, sig},
 };
-use crate::backend::ClockMethod;
 use crate::bench::{
     breakdown::BreakdownRow,
     rows::EfficiencyRow,
@@ -61,25 +60,21 @@ pub fn breakdown_groups(rows: &[BreakdownRow]) -> Vec<BreakdownGroup> {
             .iter_mut()
             .find(|g| g.model == model && g.path == path && g.n == r.n)
         {
-            Some(g) => {
-                g.stages_ms += stage.ms;
-                g.stages.push(stage)
-            }
+            Some(g) => g.stages.push(stage),
             None => out.push(BreakdownGroup {
                 model,
                 path,
                 n: r.n,
                 forward_ms: r.forward_ms,
                 observed_ms: r.observed_total_ms,
-                stages_ms: stage.ms,
-                clock: if r.clock.is_empty() {
-                    ClockMethod::HostSync.as_str().into()
-                } else {
-                    r.clock.clone()
-                },
+                stages_ms: 0.0,
+                clock: r.clock.clone(),
                 stages: vec![stage],
             }),
         }
+    }
+    for g in &mut out {
+        g.stages_ms = g.stages.iter().map(|s| s.ms).sum();
     }
     out
 }

@@ -311,3 +311,15 @@ fn the_breakdown_books_every_stage_of_each_path() {
     assert_eq!(again.len(), rows.len());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn breakdown_rows_from_before_the_clock_column_read_as_host_sync() {
+    use ssmbench::bench::breakdown::BreakdownRow;
+    let csv = "model,variant,n,order,stage,calls,ms,observed_total_ms,forward_ms,device,driver,software,git_rev,timestamp\n\
+               mamba,fused,16,1,embedding,1,0.1,2.0,1.5,cpu,-,ssmbench,abc,2026-01-01T00:00:00Z\n";
+    let rows: Vec<BreakdownRow> = csv::Reader::from_reader(csv.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows[0].clock, "host-sync");
+}

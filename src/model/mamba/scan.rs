@@ -81,8 +81,8 @@ impl<B: SsmBackend> ScanInputs<B> {
     /// `dt_proj`'s input and `a` holding A_log, see `SsmBackend::selective_scan_mamba`):
     /// Δ_raw = `delta · dt_weightᵀ` by the FP32 matmul and A = −exp(A_log) by tensor ops.
     pub fn from_mamba(self, dt_weight: Tensor<B, 2>) -> Self {
-        let delta = rows_times(self.delta.clone(), dt_weight);
-        let a = self.a.clone().exp().neg();
+        let delta = rows_times(self.delta, dt_weight);
+        let a = self.a.exp().neg();
         Self { delta, a, ..self }
     }
 }
