@@ -59,6 +59,9 @@ pub trait Platform {
     fn sync(&self) {
         let _ = <Self::B as Backend>::sync(&self.device());
     }
+    /// Traces the device's timeline over a few calls of `forward` into `file`, where the
+    /// backend can ([`crate::kernels::timeline`]); a no-op elsewhere.
+    fn trace_timeline(&self, _file: &std::path::Path, _label: &str, _forward: &mut dyn FnMut()) {}
 }
 
 /// Burn's CUDA backend (raw CubeCL, FP32) on device 0.
@@ -92,6 +95,9 @@ impl Platform for CudaPlatform {
     }
     fn release_cached_memory(&self) {
         CudaRuntime::client(&self.device).memory_cleanup();
+    }
+    fn trace_timeline(&self, file: &std::path::Path, label: &str, forward: &mut dyn FnMut()) {
+        crate::kernels::timeline::trace(&|| self.sync(), file, label, forward);
     }
 }
 
@@ -261,6 +267,9 @@ fn cuda_platform(info: DeviceInfo) -> CudaPlatform {
 /// found in the cache) to that file, for reading register use and spills off the device.
 /// `SSMBENCH_KERNEL_PROFILE=<file>` runs every kernel launch synchronously and appends its
 /// device time to that file (a per-kernel profile; the timings of such a run mean nothing).
+/// `SSMBENCH_TIMELINE=<file>` makes each benchmark worker trace three forwards per
+/// configuration after its timed runs and append the device's timeline to that file
+/// ([`crate::kernels::timeline`]).
 /// `SSMBENCH_AUTOTUNE_LOG=<file>` appends what Burn's own autotuner (fused element-wise and
 /// reduction kernels; not ssmbench's matmul tuner) measured and chose.
 pub fn configure_runtime() {

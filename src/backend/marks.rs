@@ -17,7 +17,7 @@ use burn::tensor::backend::Backend;
 
 use super::{Platform, SsmBackend};
 
-type ProbeFn = Box<dyn FnMut(&'static str)>;
+pub(crate) type ProbeFn = Box<dyn FnMut(&'static str)>;
 
 thread_local! {
     static PROBE: RefCell<Option<ProbeFn>> = const { RefCell::new(None) };
@@ -34,7 +34,7 @@ pub fn mark(stage: &'static str) {
 }
 
 /// Installs `f` as the observer for the duration of `body`.
-fn observe<R>(f: ProbeFn, body: impl FnOnce() -> R) -> R {
+pub(crate) fn observe<R>(f: ProbeFn, body: impl FnOnce() -> R) -> R {
     PROBE.with(|p| *p.borrow_mut() = Some(f));
     let out = body();
     PROBE.with(|p| *p.borrow_mut() = None);

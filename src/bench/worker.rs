@@ -237,6 +237,10 @@ pub fn measure<P: Platform>(
     let times: Vec<f64> = (0..spec.runs)
         .map(|_| time_ms(platform, forward).0)
         .collect();
+    if let Some(file) = std::env::var_os("SSMBENCH_TIMELINE") {
+        let label = format!("{} {} {seed} {n}", spec.model.as_str(), spec.variant);
+        platform.trace_timeline(std::path::Path::new(&file), &label, &mut || drop(forward()));
+    }
     let probe = PeakProbe::default();
     probe.watch(platform, || {
         let out = forward();

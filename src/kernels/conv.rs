@@ -36,20 +36,24 @@ const RUN: usize = 8;
 
 #[cube(launch_unchecked)]
 fn causal_conv1d_silu_kernel<F: Float>(
-    x: &Tensor<F>,       // [batch, len, channels], unit stride along channels
-    weight: &Tensor<F>,  // [channels, K]
-    bias: &Tensor<F>,    // [channels]
-    out: &mut Tensor<F>, // [batch, len, channels], dense
+    x: &Array<F>, // [batch, len, channels], unit stride along channels, rows `x_row` apart
+    weight: &Array<F>, // [channels, K]
+    bias: &Array<F>, // [channels]
+    out: &mut Array<F>, // [batch, len, channels], dense
+    len: u32,
+    channels: u32,
+    x_batch: u32,
+    x_row: u32,
     #[comptime] kernel: usize,
 ) {
-    let len = x.shape(1);
-    let channels = x.shape(2);
+    let len = len as usize;
+    let channels = channels as usize;
     let c = CUBE_POS_Y as usize * THREADS as usize + UNIT_POS_X as usize;
     if c < channels {
         let t0 = CUBE_POS_X as usize * RUN;
         let b = CUBE_POS_Z as usize;
-        let xb = b * x.stride(0) + c;
-        let s1 = x.stride(1);
+        let xb = b * x_batch as usize + c;
+        let s1 = x_row as usize;
         let mut w = Array::<F>::new(kernel);
         #[unroll]
         for k in 0..kernel {
@@ -97,6 +101,7 @@ pub fn causal_conv1d_silu(
     let (x, weight, bias) = (unit_last(x), raw(weight), raw(bias));
     let out = empty_like(&x, [batch, len, channels]);
     require_32bit("conv1d", &[&x, &out]);
+    let (x_batch, x_row) = super::batch_and_row_strides(&x);
     // SAFETY: channels past the end and positions past `len` are skipped, taps before the
     // start are never read; batch is bounded by the grid; weight and bias are dense
     // `[channels, K]` and `[channels]`.
@@ -109,10 +114,14 @@ pub fn causal_conv1d_silu(
                 batch as u32,
             ),
             CubeDim::new_1d(THREADS),
-            x.into_tensor_arg(),
-            weight.into_tensor_arg(),
-            bias.into_tensor_arg(),
-            out.clone().into_tensor_arg(),
+            x.into_array_arg(),
+            weight.into_array_arg(),
+            bias.into_array_arg(),
+            out.clone().into_array_arg(),
+            len as u32,
+            channels as u32,
+            x_batch,
+            x_row,
             kernel,
         );
     }

@@ -12,8 +12,9 @@
 //! first use of each problem shape every candidate is checked against sampled entries of the
 //! product computed in f64 on the host ([`super::matmul_referee`]; a candidate that disagrees is
 //! rejected, and a shape no candidate gets right is an error, never a silent fallback), and the
-//! agreeing ones are timed (device synchronised, three runs after one warm-up; those within
-//! 1.5× of the fastest a second time, in reverse order, keeping the lower time) and the fastest
+//! agreeing ones are timed (device synchronised, as many back-to-back runs as fill about 2 ms,
+//! at least three, after one run alone that sizes the batch; those within 1.5× of the fastest
+//! a second time, in reverse order, keeping the lower time) and the fastest
 //! kept; the choices are recorded with the results. The first forward of every benchmark
 //! configuration is a discarded warm-up, so tuning never lands in a timed run.
 //!
@@ -368,20 +369,35 @@ fn try_candidate<const D: usize>(
     ))
 }
 
-/// Mean ms of three back-to-back runs of a candidate that has run before, after one untimed
-/// run (the device synchronised before and after the three); `None` if the device reported an
-/// error.
+/// Mean ms of back-to-back runs of a candidate that has run before: one run alone (the device
+/// synchronised before and after it) sizes the batch, then as many runs as fill about
+/// [`TIMED_MS`] (at least 3), the device synchronised after them; `None` if the device reported
+/// an error.
+///
+/// The host's clock around a batch also holds one synchronisation and, for cuBLAS, a round trip
+/// to CubeCL's device thread per run; over three runs of a 0.18-ms product that added ≈ 0.07 ms
+/// to every run (cuBLAS timed 0.24 ms for Mamba's `out_proj` against 0.176 in the forward's
+/// device timeline, ssmbench's vec4 kernel 0.26 against 0.212), which shrank a 20 % difference
+/// to 5–10 % and let the noise pick the slower kernel in one process of four (H200).
 fn time_runs(s: &Candidate, lhs: &Cube, rhs: &Cube, out: &Cube) -> Option<f64> {
+    let once = Instant::now();
     let _ = launch(s, lhs.clone(), rhs.clone(), out.clone());
     if !sync(out) {
         return None;
     }
+    let once_ms = once.elapsed().as_secs_f64() * 1e3;
+    let runs = ((TIMED_MS / once_ms).ceil() as usize).clamp(3, MAX_TIMED_RUNS);
     let start = Instant::now();
-    for _ in 0..3 {
+    for _ in 0..runs {
         let _ = launch(s, lhs.clone(), rhs.clone(), out.clone());
     }
-    sync(out).then(|| start.elapsed().as_secs_f64() * 1e3 / 3.0)
+    sync(out).then(|| start.elapsed().as_secs_f64() * 1e3 / runs as f64)
 }
+
+/// Milliseconds of back-to-back runs a candidate's timing aims for.
+const TIMED_MS: f64 = 2.0;
+/// At most this many runs per timing (products of a few µs).
+const MAX_TIMED_RUNS: usize = 200;
 
 thread_local! {
     /// True only inside [`with_burn_matmul`], on the thread that called it.

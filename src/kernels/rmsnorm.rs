@@ -15,7 +15,7 @@
 use burn::tensor::Tensor as BurnTensor;
 use cubecl::{CubeCount, CubeDim, cube, cuda::CudaRuntime, prelude::*};
 
-use super::{empty_like, raw, require_32bit, unit_last, wrap};
+use super::{batch_and_row_strides, empty_like, raw, require_32bit, unit_last, wrap};
 use crate::backend::CudaBackend;
 
 /// Lanes per row (one warp).
@@ -29,8 +29,8 @@ const ROWS: u32 = 8;
 fn write_normed<F: Float>(
     v: &Array<F>,
     sq: F,
-    weight: &Tensor<F>,
-    out: &mut Tensor<F>,
+    weight: &Array<F>,
+    out: &mut Array<F>,
     out_base: usize,
     lane: usize,
     d: usize,
@@ -62,19 +62,23 @@ fn write_normed<F: Float>(
 
 #[cube(launch_unchecked)]
 fn rms_norm_kernel<F: Float>(
-    x: &Tensor<F>, // [batch, len, d], unit stride along d
-    weight: &Tensor<F>,
-    out: &mut Tensor<F>, // [batch, len, d], dense
+    x: &Array<F>, // [batch, len, d], unit stride along d, rows `x_row` apart
+    weight: &Array<F>,
+    out: &mut Array<F>, // [batch, len, d], dense
+    len: u32,
+    d: u32,
+    x_batch: u32,
+    x_row: u32,
     eps: f32,
     #[comptime] per_lane: usize,
 ) {
-    let d = weight.shape(0);
-    let len = x.shape(1);
+    let d = d as usize;
+    let len = len as usize;
     let t = CUBE_POS_X as usize * ROWS as usize + UNIT_POS_Y as usize;
     if t < len {
         let b = CUBE_POS_Z as usize;
         let lane = UNIT_POS_X as usize;
-        let base = b * x.stride(0) + t * x.stride(1);
+        let base = b * x_batch as usize + t * x_row as usize;
         let mut v = Array::<F>::new(per_lane);
         let mut sq = F::new(0.0);
         #[unroll]
@@ -87,7 +91,7 @@ fn rms_norm_kernel<F: Float>(
             v[k] = xv;
             sq += xv * xv;
         }
-        let out_base = b * out.stride(0) + t * out.stride(1);
+        let out_base = (b * len + t) * d;
         write_normed::<F>(&v, sq, weight, out, out_base, lane, d, eps, per_lane);
     }
 }
@@ -95,23 +99,29 @@ fn rms_norm_kernel<F: Float>(
 /// [`rms_norm_kernel`] on `x + a`, which it also writes (to `sum`).
 #[cube(launch_unchecked)]
 fn add_rms_norm_kernel<F: Float>(
-    x: &Tensor<F>, // [batch, len, d], unit stride along d
-    a: &Tensor<F>, // likewise
-    weight: &Tensor<F>,
-    sum: &mut Tensor<F>, // [batch, len, d], dense
-    out: &mut Tensor<F>, // [batch, len, d], dense
+    x: &Array<F>, // [batch, len, d], unit stride along d, rows `x_row` apart
+    a: &Array<F>, // likewise, rows `a_row` apart
+    weight: &Array<F>,
+    sum: &mut Array<F>, // [batch, len, d], dense
+    out: &mut Array<F>, // [batch, len, d], dense
+    len: u32,
+    d: u32,
+    x_batch: u32,
+    x_row: u32,
+    a_batch: u32,
+    a_row: u32,
     eps: f32,
     #[comptime] per_lane: usize,
 ) {
-    let d = weight.shape(0);
-    let len = x.shape(1);
+    let d = d as usize;
+    let len = len as usize;
     let t = CUBE_POS_X as usize * ROWS as usize + UNIT_POS_Y as usize;
     if t < len {
         let b = CUBE_POS_Z as usize;
         let lane = UNIT_POS_X as usize;
-        let xb = b * x.stride(0) + t * x.stride(1);
-        let ab = b * a.stride(0) + t * a.stride(1);
-        let out_base = b * out.stride(0) + t * out.stride(1);
+        let xb = b * x_batch as usize + t * x_row as usize;
+        let ab = b * a_batch as usize + t * a_row as usize;
+        let out_base = (b * len + t) * d;
         let mut v = Array::<F>::new(per_lane);
         let mut sq = F::new(0.0);
         // Every load of the row before the first store (see `write_normed`).
@@ -151,15 +161,20 @@ pub fn rms_norm(
     let (x, weight) = (unit_last(x), raw(weight));
     let out = empty_like(&x, [batch, len, d]);
     require_32bit("RMSNorm", &[&x, &out]);
+    let (x_batch, x_row) = batch_and_row_strides(&x);
     // SAFETY: positions past `len` and columns past `d` are skipped; batch < batch by the grid.
     unsafe {
         rms_norm_kernel::launch_unchecked::<f32, CudaRuntime>(
             &out.client,
             CubeCount::Static(len.div_ceil(ROWS as usize) as u32, 1, batch as u32),
             CubeDim::new_2d(LANES, ROWS),
-            x.into_tensor_arg(),
-            weight.into_tensor_arg(),
-            out.clone().into_tensor_arg(),
+            x.into_array_arg(),
+            weight.into_array_arg(),
+            out.clone().into_array_arg(),
+            len as u32,
+            d as u32,
+            x_batch,
+            x_row,
             eps as f32,
             d.div_ceil(LANES as usize),
         );
@@ -191,17 +206,25 @@ pub fn add_rms_norm(
     let sum = empty_like(&x, [batch, len, d]);
     let out = empty_like(&x, [batch, len, d]);
     require_32bit("RMSNorm", &[&x, &a, &sum, &out]);
+    let (x_batch, x_row) = batch_and_row_strides(&x);
+    let (a_batch, a_row) = batch_and_row_strides(&a);
     // SAFETY: as for `rms_norm`; `sum` and `out` are dense and shaped like `x`.
     unsafe {
         add_rms_norm_kernel::launch_unchecked::<f32, CudaRuntime>(
             &out.client,
             CubeCount::Static(len.div_ceil(ROWS as usize) as u32, 1, batch as u32),
             CubeDim::new_2d(LANES, ROWS),
-            x.into_tensor_arg(),
-            a.into_tensor_arg(),
-            weight.into_tensor_arg(),
-            sum.clone().into_tensor_arg(),
-            out.clone().into_tensor_arg(),
+            x.into_array_arg(),
+            a.into_array_arg(),
+            weight.into_array_arg(),
+            sum.clone().into_array_arg(),
+            out.clone().into_array_arg(),
+            len as u32,
+            d as u32,
+            x_batch,
+            x_row,
+            a_batch,
+            a_row,
             eps as f32,
             d.div_ceil(LANES as usize),
         );

@@ -124,12 +124,14 @@ const STAGE: usize = 64;
 // The loop bound is comptime arithmetic, left as it was when measured on the device.
 #[allow(clippy::too_many_arguments, clippy::manual_div_ceil)]
 fn stage_rows<F: Float>(
-    src: &Tensor<F>,
+    src: &Array<F>,
     dst: &mut SharedMemory<V4<F>>,
     batch: usize,
     tb: usize,
     end: usize,
     tid: usize,
+    batch_stride: usize,
+    row_stride: usize,
     #[comptime] d_state: usize,
 ) {
     let lines = d_state / 4;
@@ -145,7 +147,7 @@ fn stage_rows<F: Float>(
             for c in 0..4usize {
                 let mut x = F::new(0.0);
                 if t < end {
-                    x = src[batch * src.stride(0) + t * src.stride(1) + q * 4 + c];
+                    x = src[batch * batch_stride + t * row_stride + q * 4 + c];
                 }
                 v[c] = x;
             }
@@ -166,7 +168,7 @@ const LOG2_E: f32 = std::f32::consts::LOG2_E;
 /// A · log₂ e of entry `i` of `a`, which holds A, or with `a_is_log` Mamba's A_log (A =
 /// −exp(A_log), formed here rather than by two tensor-op launches per layer before the scan).
 #[cube]
-fn a_log2e<F: Float>(a: &Tensor<F>, i: usize, #[comptime] a_is_log: bool) -> F {
+fn a_log2e<F: Float>(a: &Array<F>, i: usize, #[comptime] a_is_log: bool) -> F {
     let v = a[i];
     let mut av = v * F::new(LOG2_E);
     if a_is_log {
@@ -203,7 +205,7 @@ const GROUP: usize = 16;
 /// index `start`, `step` apart; the rest of `dst` reads as zero.
 #[cube]
 fn load_steps<F: Float>(
-    src: &Tensor<F>,
+    src: &Array<F>,
     dst: &mut Array<F>,
     start: usize,
     step: usize,
@@ -235,7 +237,7 @@ fn sub_count(rest: usize) -> usize {
 #[cube]
 #[allow(clippy::too_many_arguments)]
 fn advance_sub<F: Float>(
-    src: &Tensor<F>,
+    src: &Array<F>,
     cur: &mut Array<F>,
     next: &mut Array<F>,
     start: usize,
@@ -260,24 +262,32 @@ fn advance_sub<F: Float>(
 // `%` and not `is_multiple_of`: the kernel macro translates operators, not that method.
 #[allow(clippy::manual_is_multiple_of)]
 pub(crate) fn scan_chunk_summary<F: Float>(
-    u: &Tensor<F>, // [batch, len, d_inner]
-    // Δ_raw [batch, len, d_inner]; with `rank` > 0 its low-rank factor instead, Mamba's `dt_proj`
-    // input [batch, len, rank] (unit stride along rank), and Δ_raw = delta · dt_wᵀ.
-    delta: &Tensor<F>,
-    dt_w: &Tensor<F>, // [d_inner, rank] (`dt_proj`'s weight); unread when rank = 0
-    delta_bias: &Tensor<F>, // [d_inner]
-    a: &Tensor<F>,    // [d_inner, d_state]: A, or A_log with `a_is_log`
-    bm: &Tensor<F>,   // [batch, len, d_state], unit stride along d_state
-    chunk_state: &mut Tensor<F>, // [batch, chunks, d_state, d_inner]
-    chunk_dsum: &mut Tensor<F>, // [batch, chunks, d_inner]
-    dt_out: &mut Tensor<F>, // [batch, len, d_inner]: Δ after softplus, for the output pass
+    u: &Array<F>, // [batch, len, d_inner], dense
+    // Δ_raw [batch, len, d_inner] (dense); with `rank` > 0 its low-rank factor instead, Mamba's
+    // `dt_proj` input [batch, len, rank] (unit stride along rank, rows `delta_strides` apart),
+    // and Δ_raw = delta · dt_wᵀ.
+    delta: &Array<F>,
+    dt_w: &Array<F>, // [d_inner, rank] (`dt_proj`'s weight); unread when rank = 0
+    delta_bias: &Array<F>, // [d_inner]
+    a: &Array<F>,    // [d_inner, d_state]: A, or A_log with `a_is_log`
+    bm: &Array<F>,   // [batch, len, d_state], unit stride along d_state, rows `b_strides` apart
+    chunk_state: &mut Array<F>, // [batch, chunks, d_state, d_inner]
+    chunk_dsum: &mut Array<F>, // [batch, chunks, d_inner]
+    dt_out: &mut Array<F>, // [batch, len, d_inner]: Δ after softplus, for the output pass
+    len: u32,
+    d_inner: u32,
     chunk_len: u32,
+    // Batch and row strides of `bm` and (with rank > 0) of `delta`.
+    b_batch: u32,
+    b_row: u32,
+    delta_batch: u32,
+    delta_row: u32,
     #[comptime] d_state: usize,
     #[comptime] rank: usize,
     #[comptime] a_is_log: bool,
 ) {
-    let len = u.shape(1);
-    let d_inner = u.shape(2);
+    let len = len as usize;
+    let d_inner = d_inner as usize;
     let tid = UNIT_POS_X as usize;
     let ch_pos = CUBE_POS_X as usize * CHANNELS_PER_CUBE + tid;
     // Threads past the last channel take part in the staging and its barriers (reading the
@@ -330,9 +340,29 @@ pub(crate) fn scan_chunk_summary<F: Float>(
         let s0 = sb * SUB;
         if s0 % STAGE == 0 {
             sync_cube();
-            stage_rows::<F>(bm, &mut b_s, batch, t0 + s0, t1, tid, d_state);
+            stage_rows::<F>(
+                bm,
+                &mut b_s,
+                batch,
+                t0 + s0,
+                t1,
+                tid,
+                b_batch as usize,
+                b_row as usize,
+                d_state,
+            );
             if rank > 0 {
-                stage_rows::<F>(delta, &mut l_s, batch, t0 + s0, t1, tid, rank);
+                stage_rows::<F>(
+                    delta,
+                    &mut l_s,
+                    batch,
+                    t0 + s0,
+                    t1,
+                    tid,
+                    delta_batch as usize,
+                    delta_row as usize,
+                    rank,
+                );
             }
             sync_cube();
         }
@@ -398,14 +428,15 @@ pub(crate) fn scan_chunk_summary<F: Float>(
     fast_math = FastMath::ReducedPrecision | FastMath::NotNaN | FastMath::NotInf
 )]
 pub(crate) fn scan_chunk_combine<F: Float>(
-    a: &Tensor<F>,               // [d_inner, d_state]: A, or A_log with `a_is_log`
-    chunk_state: &mut Tensor<F>, // [batch, chunks, d_state, d_inner]: final → entering states
-    chunk_dsum: &Tensor<F>,      // [batch, chunks, d_inner]
+    a: &Array<F>,               // [d_inner, d_state]: A, or A_log with `a_is_log`
+    chunk_state: &mut Array<F>, // [batch, chunks, d_state, d_inner]: final → entering states
+    chunk_dsum: &Array<F>,      // [batch, chunks, d_inner]
+    d_inner: u32,
     chunks: u32,
     #[comptime] d_state: usize,
     #[comptime] a_is_log: bool,
 ) {
-    let d_inner = a.shape(0);
+    let d_inner = d_inner as usize;
     let i = (CUBE_POS_X * CUBE_DIM_X + UNIT_POS_X) as usize;
     if i >= d_state * d_inner {
         terminate!();
@@ -455,25 +486,34 @@ pub(crate) fn scan_chunk_combine<F: Float>(
 // `%` and not `is_multiple_of`: the kernel macro translates operators, not that method.
 #[allow(clippy::manual_is_multiple_of)]
 pub(crate) fn scan_chunk_output<F: Float>(
-    u: &Tensor<F>,
-    delta: &Tensor<F>,
-    delta_bias: &Tensor<F>,
-    a: &Tensor<F>, // [d_inner, d_state]: A, or A_log with `a_is_log`
-    bm: &Tensor<F>,
-    cm: &Tensor<F>,             // [batch, len, d_state], unit stride along d_state
-    dskip: &Tensor<F>,          // [d_inner]
-    z: &Tensor<F>,              // [batch, len, d_inner], unit stride along d_inner
-    chunk_state: &Tensor<F>, // [batch, chunks, d_state, d_inner]: entering states (unused with one chunk)
-    out: &mut Tensor<F>,     // [batch, len, d_inner]
-    last_state: &mut Tensor<F>, // [batch, d_inner, d_state]
+    u: &Array<F>,     // [batch, len, d_inner], dense
+    delta: &Array<F>, // likewise
+    delta_bias: &Array<F>,
+    a: &Array<F>, // [d_inner, d_state]: A, or A_log with `a_is_log`
+    bm: &Array<F>,
+    cm: &Array<F>,             // [batch, len, d_state], unit stride along d_state
+    dskip: &Array<F>,          // [d_inner]
+    z: &Array<F>,              // [batch, len, d_inner], unit stride along d_inner
+    chunk_state: &Array<F>, // [batch, chunks, d_state, d_inner]: entering states (unused with one chunk)
+    out: &mut Array<F>,     // [batch, len, d_inner], dense
+    last_state: &mut Array<F>, // [batch, d_inner, d_state]
+    len: u32,
+    d_inner: u32,
     chunk_len: u32,
+    // Batch and row strides of `bm`, `cm` and `z`.
+    b_batch: u32,
+    b_row: u32,
+    c_batch: u32,
+    c_row: u32,
+    z_batch: u32,
+    z_row: u32,
     #[comptime] d_state: usize,
     // `delta` is Δ itself, written by `scan_chunk_summary`, not Δ before bias and softplus.
     #[comptime] delta_is_dt: bool,
     #[comptime] a_is_log: bool,
 ) {
-    let len = u.shape(1);
-    let d_inner = u.shape(2);
+    let len = len as usize;
+    let d_inner = d_inner as usize;
     let tid = UNIT_POS_X as usize;
     let ch_pos = CUBE_POS_X as usize * CHANNELS_PER_CUBE + tid;
     // As in `scan_chunk_summary`: threads past the last channel only help with the staging.
@@ -506,9 +546,9 @@ pub(crate) fn scan_chunk_output<F: Float>(
     let mut b_s = SharedMemory::<V4<F>>::new(STAGE * d_state / 4);
     let mut c_s = SharedMemory::<V4<F>>::new(STAGE * d_state / 4);
     // As in `scan_chunk_summary`, a sub-block ahead; z through its row stride.
-    let z_row = z.stride(1);
+    let z_row = z_row as usize;
     let i0 = (batch * len + t0) * d_inner + ch;
-    let iz0 = batch * z.stride(0) + t0 * z_row + ch;
+    let iz0 = batch * z_batch as usize + t0 * z_row + ch;
     let mut x_cur = Array::<F>::new(SUB);
     let mut d_cur = Array::<F>::new(SUB);
     let mut z_cur = Array::<F>::new(SUB);
@@ -522,8 +562,28 @@ pub(crate) fn scan_chunk_output<F: Float>(
         let s0 = sb * SUB;
         if s0 % STAGE == 0 {
             sync_cube();
-            stage_rows::<F>(bm, &mut b_s, batch, t0 + s0, t1, tid, d_state);
-            stage_rows::<F>(cm, &mut c_s, batch, t0 + s0, t1, tid, d_state);
+            stage_rows::<F>(
+                bm,
+                &mut b_s,
+                batch,
+                t0 + s0,
+                t1,
+                tid,
+                b_batch as usize,
+                b_row as usize,
+                d_state,
+            );
+            stage_rows::<F>(
+                cm,
+                &mut c_s,
+                batch,
+                t0 + s0,
+                t1,
+                tid,
+                c_batch as usize,
+                c_row as usize,
+                d_state,
+            );
             sync_cube();
         }
         advance_sub::<F>(u, &mut x_cur, &mut x_next, i0, d_inner, s0, steps);
