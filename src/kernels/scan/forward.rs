@@ -264,13 +264,13 @@ fn advance_sub<F: Float>(
 pub(crate) fn scan_chunk_summary<F: Float>(
     u: &Array<F>, // [batch, len, d_inner], dense
     // Δ_raw [batch, len, d_inner] (dense); with `rank` > 0 its low-rank factor instead, Mamba's
-    // `dt_proj` input [batch, len, rank] (unit stride along rank, rows `delta_strides` apart),
+    // `dt_proj` input [batch, len, rank] (unit stride along rank, rows `delta_row` apart),
     // and Δ_raw = delta · dt_wᵀ.
     delta: &Array<F>,
     dt_w: &Array<F>, // [d_inner, rank] (`dt_proj`'s weight); unread when rank = 0
     delta_bias: &Array<F>, // [d_inner]
     a: &Array<F>,    // [d_inner, d_state]: A, or A_log with `a_is_log`
-    bm: &Array<F>,   // [batch, len, d_state], unit stride along d_state, rows `b_strides` apart
+    bm: &Array<F>,   // [batch, len, d_state], unit stride along d_state, rows `b_row` apart
     chunk_state: &mut Array<F>, // [batch, chunks, d_state, d_inner]
     chunk_dsum: &mut Array<F>, // [batch, chunks, d_inner]
     dt_out: &mut Array<F>, // [batch, len, d_inner]: Δ after softplus, for the output pass
