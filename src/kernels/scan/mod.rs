@@ -1,11 +1,13 @@
 //! Host side of the fused selective scan: shapes, launch geometry, and the chunk heuristic.
 //!
-//! Kernels: [`forward`] (`scan_chunk_summary`, `scan_chunk_combine`, `scan_chunk_output`) and [`backward`]
+//! Kernels: [`forward`] (`scan_chunk_summary`, `scan_chunk_combine`, `scan_chunk_output`; how
+//! their threads stage and prefetch inputs is in `staging`) and [`backward`]
 //! (`scan_checkpoints` + `scan_backward_kernel`). The reference they must match is
 //! [`crate::model::mamba::scan`].
 
 pub mod backward;
 pub mod forward;
+mod staging;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
